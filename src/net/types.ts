@@ -1,0 +1,39 @@
+/** What the rest of the client sees of the network: a document, presence, and a status. */
+import type { Awareness } from "y-protocols/awareness";
+import type * as Y from "yjs";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** True when every local edit has been acknowledged as durable by the room. */
+  saved: boolean;
+  /** Reconnect attempts since the last successful connection. */
+  attempt: number;
+  /** The room said this connection may not write. */
+  readOnly: boolean;
+  /** A fatal reason the client stopped retrying (invalid room, forbidden), if any. */
+  fatal: string | null;
+  /** The transport in use. */
+  transport: "websocket";
+}
+
+export interface RoomNotice {
+  /** e.g. INVALID_SHAPE, READ_ONLY, DOCUMENT_TOO_LARGE */
+  code: string;
+  message: string;
+}
+
+export interface RoomClient {
+  readonly roomId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  /** Origin used by the provider when applying remote updates (anything else is a local edit). */
+  readonly remoteOrigin: unknown;
+  getStatus(): ConnectionStatus;
+  /** Subscribe to status changes; returns an unsubscribe function. */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  /** Subscribe to notices from the room (errors, repairs). */
+  onNotice(listener: (notice: RoomNotice) => void): () => void;
+  destroy(): void;
+}

@@ -1,0 +1,64 @@
+/**
+ * Every timing and size constant of collaboration, in one place, with its unit and reason.
+ * Shared by the room (party/) and the client (src/).
+ */
+
+// ---- Presence -------------------------------------------------------------------------------
+
+/** ms. Cursor send throttle (leading + trailing): 20 Hz, between Excalidraw's 33 ms and Liveblocks' 100 ms. */
+export const CURSOR_THROTTLE_MS = 50;
+/** ms. The room flushes coalesced awareness at most once per tick per receiver (≤ 33 ms required). */
+export const PRESENCE_TICK_MS = 16;
+/** ms. Without input for this long a user is shown as idle. */
+export const IDLE_AFTER_MS = 60_000;
+/** ms. A peer whose presence has not been refreshed for this long is dropped by receivers (y-protocols uses 30 s; we renew every 2 s). */
+export const PRESENCE_RENEW_MS = 2_000;
+/** ms. Receivers drop a remote presence that has been silent for this long ("gone within 5 s"). */
+export const PRESENCE_TIMEOUT_MS = 4_500;
+
+// ---- Persistence ----------------------------------------------------------------------------
+
+/** ms. Quiet period after a change before the room writes its snapshot (Figma: 95% within 600 ms). */
+export const SAVE_DEBOUNCE_MS = 100;
+/** ms. Upper bound on how long a continuously changing room can go without a save (issue: ≤ 1 s). */
+export const SAVE_MAX_WAIT_MS = 500;
+/** bytes. Durable Object storage caps one value at 128 KiB; chunks stay safely below it. */
+export const STORAGE_CHUNK_BYTES = 120 * 1024;
+
+// ---- Liveness -------------------------------------------------------------------------------
+
+/** ms. Client heartbeat ping interval (tldraw: 5 s). */
+export const PING_INTERVAL_MS = 5_000;
+/** ms. A connection that hears nothing for this long is declared dead and replaced. */
+export const DEAD_AFTER_MS = 12_000;
+/** ms. Reconnect backoff floor / ceiling while the tab is visible. */
+export const RECONNECT_MIN_MS = 500;
+export const RECONNECT_MAX_VISIBLE_MS = 10_000;
+/** ms. Reconnect backoff ceiling while the tab is hidden: nobody is looking, spare the server. */
+export const RECONNECT_MAX_HIDDEN_MS = 5 * 60_000;
+/** ms. Ceiling for "retry slowly" close codes (room full, rate limited). */
+export const RECONNECT_SLOW_MIN_MS = 5_000;
+
+// ---- Limits ---------------------------------------------------------------------------------
+
+/** PartyKit's connection cap per room without hibernation. */
+export const MAX_CONNECTIONS_PER_ROOM = 100;
+/** bytes. PartyKit's cap on one WebSocket message. */
+export const MAX_MESSAGE_BYTES = 1_000_000;
+/** bytes. Encoded document cap: well under a deployed room's 128 MB memory (≈ 4.5 KB heap per shape). */
+export const MAX_DOCUMENT_BYTES = 8_000_000;
+/** bytes. One client's presence state, JSON-encoded. */
+export const MAX_PRESENCE_BYTES = 2_048;
+/** Message-rate budget per connection: a token bucket of this many messages… */
+export const RATE_BUCKET_SIZE = 400;
+/** …refilled at this many messages per second (a 20 Hz cursor plus edits uses a small fraction). */
+export const RATE_REFILL_PER_S = 200;
+/** Longest shape id and room id, in characters. */
+export const MAX_SHAPE_ID_LENGTH = 64;
+export const MAX_ROOM_ID_LENGTH = 128;
+/** Longest text in a text shape or sticky note, in characters. */
+export const MAX_TEXT_LENGTH = 20_000;
+/** Most coordinates in one line/arrow/pen shape's `points` (pairs × 2). */
+export const MAX_POINTS = 20_000;
+/** Largest absolute coordinate; beyond this a value is clamped (keeps the canvas math finite). */
+export const MAX_COORDINATE = 1e7;

@@ -1,0 +1,69 @@
+/** Reading and writing the shared document's `shapes` map. Used by the room and the client. */
+import * as Y from "yjs";
+import {
+  BOX_TYPES,
+  type CheckResult,
+  checkShape,
+  comparePaintOrder,
+  POINT_TYPES,
+  type Shape,
+  TEXT_TYPES,
+} from "./schema";
+
+export const SHAPES_KEY = "shapes";
+
+export type ShapeMap = Y.Map<unknown>;
+
+export function getShapes(doc: Y.Doc): Y.Map<ShapeMap> {
+  return doc.getMap<ShapeMap>(SHAPES_KEY);
+}
+
+/** Plain JSON of one entry of the shapes map (nested Y.Array / Y.Text become arrays / strings). */
+export function entryToJSON(value: unknown): unknown {
+  return value instanceof Y.Map ? value.toJSON() : value;
+}
+
+export function checkEntry(id: string, value: unknown): CheckResult {
+  if (!(value instanceof Y.Map)) return { status: "remove", problems: ["not a Y.Map"] };
+  return checkShape(id, value.toJSON());
+}
+
+/** Every valid shape, in paint order. Invalid ones are skipped. */
+export function readShapes(doc: Y.Doc): Shape[] {
+  const out: Shape[] = [];
+  getShapes(doc).forEach((value, id) => {
+    const result = checkEntry(id, value);
+    if (result.status === "valid") out.push(result.shape);
+  });
+  return out.sort(comparePaintOrder);
+}
+
+/** The keys a shape of this type stores (others are left out of the Y.Map). */
+export function keysFor(type: Shape["type"]): (keyof Shape)[] {
+  const keys: (keyof Shape)[] = [
+    "type",
+    "x",
+    "y",
+    "rotation",
+    "stroke",
+    "fill",
+    "strokeWidth",
+    "z",
+  ];
+  if (BOX_TYPES.has(type)) keys.push("width", "height");
+  if (POINT_TYPES.has(type)) keys.push("points");
+  if (TEXT_TYPES.has(type)) keys.push("text");
+  return keys;
+}
+
+/**
+ * Builds the Y.Map for a new shape. `points` is a plain array (rewritten whole; GC frees the
+ * old one). `text` is a Y.Text so that two people typing in one note merge (rule C5).
+ */
+export function shapeToYMap(shape: Shape): ShapeMap {
+  const m = new Y.Map<unknown>();
+  for (const k of keysFor(shape.type)) {
+    m.set(k, k === "text" ? new Y.Text(shape.text) : shape[k]);
+  }
+  return m;
+}

@@ -1,0 +1,118 @@
+/**
+ * The wire protocol (docs/protocol.md). One WebSocket per tab carries:
+ *  - binary frames: the standard Yjs protocol (y-protocols sync and awareness), first varint =
+ *    message type, so stock Yjs providers join unchanged;
+ *  - text frames: JSON control messages below, a discriminated union on `type`.
+ */
+import * as v from "valibot";
+
+export const PROTOCOL_VERSION = 1;
+
+/** First varint of a binary frame (the y-websocket convention). */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const;
+
+// ---- Control messages: client → room -----------------------------------------------------------
+
+const Ping = v.object({ type: v.literal("ping"), t: v.pipe(v.number(), v.finite()) });
+
+export const ClientControlMessage = v.variant("type", [Ping]);
+export type ClientControlMessage = v.InferOutput<typeof ClientControlMessage>;
+
+// ---- Control messages: room → client -----------------------------------------------------------
+
+export type ErrorCode =
+  /** A shape broke the schema; the room repaired or removed it. */
+  | "INVALID_SHAPE"
+  /** The connection is view-only; its document writes were dropped. */
+  | "READ_ONLY"
+  /** The write would take the document over its size cap; it was not applied. */
+  | "DOCUMENT_TOO_LARGE"
+  /** A presence state over the size cap was ignored. */
+  | "PRESENCE_TOO_LARGE"
+  /** A message could not be understood. */
+  | "MALFORMED";
+
+export type ServerControlMessage =
+  /** First message on every connection. */
+  | { type: "hello"; protocol: number; readOnly: boolean; connectionId: string }
+  | { type: "pong"; t: number }
+  /**
+   * Everything up to this state vector (base64 of Y.encodeStateVector) is durable in room storage.
+   * A client is saved when its own state vector is covered.
+   */
+  | { type: "saved"; sv: string }
+  | { type: "error"; code: ErrorCode; message: string; ids?: string[] };
+
+export type ServerControlMessageType = ServerControlMessage["type"];
+
+// ---- Close codes -------------------------------------------------------------------------------
+
+/** WebSocket close codes the room uses (4000–4999 are the application's). */
+export const CloseCode = {
+  /** A frame could not be decoded or was of an unknown kind. Retry: a fresh sync may succeed. */
+  MALFORMED: 4000,
+  /** Room id outside [A-Za-z0-9_-]{1,128}. Do not retry. */
+  INVALID_ROOM: 4001,
+  /** Origin not allowed, or a bad capability token. Do not retry. */
+  FORBIDDEN: 4003,
+  /** A message over 1 MB. Do not retry: it would be sent again. */
+  MESSAGE_TOO_BIG: 4009,
+  /** The per-connection message budget was exceeded. Retry slowly. */
+  RATE_LIMITED: 4029,
+  /** The room already holds its maximum number of connections. Retry slowly. */
+  ROOM_FULL: 4013,
+  /** Client side: no message heard for too long; the socket is replaced. Retry. */
+  DEAD_CONNECTION: 4100,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export type RetryPolicy = "retry" | "retry-slowly" | "stop";
+
+/** How a client reacts to a close code. Unknown codes (network drops, 1006, deploys) retry. */
+export function retryPolicyFor(code: number): RetryPolicy {
+  switch (code) {
+    case CloseCode.INVALID_ROOM:
+    case CloseCode.FORBIDDEN:
+    case CloseCode.MESSAGE_TOO_BIG:
+      return "stop";
+    case CloseCode.RATE_LIMITED:
+    case CloseCode.ROOM_FULL:
+      return "retry-slowly";
+    default:
+      return "retry";
+  }
+}
+
+// ---- Helpers -----------------------------------------------------------------------------------
+
+/** Parses a text frame from a client. Returns null for anything malformed (never throws). */
+export function parseClientControl(text: string): ClientControlMessage | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = v.safeParse(ClientControlMessage, json);
+  return parsed.success ? parsed.output : null;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}

@@ -1,0 +1,179 @@
+/**
+ * The document schema: a public contract (docs/schema.md). `doc.getMap("shapes")` maps a shape
+ * id to a Y.Map holding the keys below. Both the room (repair) and the client (skip) use
+ * `checkShape`, so the two sides can never disagree about what is valid.
+ */
+import * as v from "valibot";
+import { MAX_COORDINATE, MAX_POINTS, MAX_SHAPE_ID_LENGTH, MAX_TEXT_LENGTH } from "./constants";
+
+export const SHAPE_TYPES = ["rect", "ellipse", "line", "arrow", "pen", "text", "sticky"] as const;
+export type ShapeType = (typeof SHAPE_TYPES)[number];
+
+export const BOX_TYPES: ReadonlySet<ShapeType> = new Set(["rect", "ellipse", "text", "sticky"]);
+export const POINT_TYPES: ReadonlySet<ShapeType> = new Set(["line", "arrow", "pen"]);
+export const TEXT_TYPES: ReadonlySet<ShapeType> = new Set(["text", "sticky"]);
+
+export const SHAPE_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_SHAPE_ID_LENGTH}}$`);
+export const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
+/** fractional-indexing keys are base-62 digits; we also bound the length. */
+export const Z_PATTERN = /^[0-9A-Za-z]{1,200}$/;
+
+export const DEFAULT_STROKE = "#1e1e1e";
+export const DEFAULT_STICKY_FILL = "#ffec99";
+export const DEFAULT_STROKE_WIDTH = 2;
+export const MAX_STROKE_WIDTH = 100;
+export const DEFAULT_Z = "a0";
+
+/** A shape as every reader sees it after validation: every key present, every value sane. */
+export interface Shape {
+  id: string;
+  type: ShapeType;
+  x: number;
+  y: number;
+  /** Box types only (0 for others). */
+  width: number;
+  height: number;
+  /** Degrees, about (x, y). */
+  rotation: number;
+  /** Flat [x0, y0, x1, y1, …] relative to (x, y); point types only (empty for others). */
+  points: number[];
+  stroke: string;
+  fill: string;
+  strokeWidth: number;
+  /** Text and sticky only ("" for others). */
+  text: string;
+  z: string;
+}
+
+/** Data from a peer that has not been checked yet: a different type, so a skipped check is a compile error. */
+export type UncheckedShape = { readonly __unchecked: true } & Record<string, unknown>;
+
+const finite = v.pipe(v.number(), v.finite());
+const coordinate = v.pipe(finite, v.minValue(-MAX_COORDINATE), v.maxValue(MAX_COORDINATE));
+const size = v.pipe(finite, v.minValue(0), v.maxValue(MAX_COORDINATE));
+const color = v.pipe(v.string(), v.regex(COLOR_PATTERN));
+const fillColor = v.union([v.literal("transparent"), color]);
+const strokeWidth = v.pipe(finite, v.minValue(0), v.maxValue(MAX_STROKE_WIDTH));
+const text = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH));
+const z = v.pipe(v.string(), v.regex(Z_PATTERN));
+const pointList = v.pipe(
+  v.array(coordinate),
+  v.maxLength(MAX_POINTS),
+  v.check((p) => p.length >= 2 && p.length % 2 === 0, "points must hold at least one x, y pair"),
+);
+
+export type CheckResult =
+  /** Everything valid. */
+  | { status: "valid"; shape: Shape }
+  /** Fixable: `patch` holds the keys to write (undefined = delete the key); `shape` is the result. */
+  | { status: "repair"; shape: Shape; patch: Record<string, unknown>; problems: string[] }
+  /** Not fixable: the shape must go. */
+  | { status: "remove"; problems: string[] };
+
+const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
+
+/**
+ * Checks one shape read from the document (`ymap.toJSON()`), and says how to repair it.
+ * Missing optional keys take their defaults and are not a problem; present but wrong values are.
+ */
+export function checkShape(id: string, raw: unknown): CheckResult {
+  if (!SHAPE_ID_PATTERN.test(id)) return { status: "remove", problems: ["invalid id"] };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { status: "remove", problems: ["not a map"] };
+  }
+  const r = raw as Record<string, unknown>;
+  const type = r.type;
+  if (typeof type !== "string" || !(SHAPE_TYPES as readonly string[]).includes(type)) {
+    return { status: "remove", problems: ["unknown type"] };
+  }
+  const t = type as ShapeType;
+  const problems: string[] = [];
+  const patch: Record<string, unknown> = {};
+
+  /** Reads key `k`: valid → value; missing → fallback (no problem); wrong → repaired value (problem). */
+  const field = <T>(
+    k: string,
+    schema: v.GenericSchema<unknown, T>,
+    fallback: T,
+    repair: (bad: unknown) => T = () => fallback,
+  ): T => {
+    const value = r[k];
+    if (value === undefined) return fallback;
+    const parsed = v.safeParse(schema, value);
+    if (parsed.success) return parsed.output;
+    const fixed = repair(value);
+    problems.push(`invalid ${k}`);
+    patch[k] = fixed;
+    return fixed;
+  };
+  const clampNumber = (lo: number, hi: number, dflt: number) => (bad: unknown) =>
+    typeof bad === "number" && !Number.isNaN(bad) ? clamp(bad, lo, hi) : dflt;
+
+  const isBox = BOX_TYPES.has(t);
+  const isPoints = POINT_TYPES.has(t);
+  const isText = TEXT_TYPES.has(t);
+
+  const x = field("x", coordinate, 0, clampNumber(-MAX_COORDINATE, MAX_COORDINATE, 0));
+  const y = field("y", coordinate, 0, clampNumber(-MAX_COORDINATE, MAX_COORDINATE, 0));
+  const rotation = field("rotation", finite, 0, () => 0);
+  const shape: Shape = {
+    id,
+    type: t,
+    x,
+    y,
+    width: isBox ? field("width", size, 100, clampNumber(0, MAX_COORDINATE, 100)) : 0,
+    height: isBox ? field("height", size, 100, clampNumber(0, MAX_COORDINATE, 100)) : 0,
+    rotation,
+    points: [],
+    stroke: field("stroke", color, DEFAULT_STROKE),
+    fill: field("fill", fillColor, t === "sticky" ? DEFAULT_STICKY_FILL : "transparent"),
+    strokeWidth: field(
+      "strokeWidth",
+      strokeWidth,
+      DEFAULT_STROKE_WIDTH,
+      clampNumber(0, MAX_STROKE_WIDTH, DEFAULT_STROKE_WIDTH),
+    ),
+    text: isText
+      ? field("text", text, "", (bad) =>
+          typeof bad === "string" ? bad.slice(0, MAX_TEXT_LENGTH) : "",
+        )
+      : "",
+    z: field("z", z, DEFAULT_Z),
+  };
+  if (isPoints) {
+    const parsed = v.safeParse(pointList, r.points);
+    if (parsed.success) {
+      shape.points = parsed.output;
+    } else if (Array.isArray(r.points) && r.points.every((n) => typeof n === "number")) {
+      // Numbers but out of range / odd length / too long: clamp and trim.
+      const nums = (r.points as number[])
+        .slice(0, MAX_POINTS)
+        .map((n) => (Number.isNaN(n) ? 0 : clamp(n, -MAX_COORDINATE, MAX_COORDINATE)));
+      if (nums.length % 2 === 1) nums.pop();
+      if (nums.length < 2) return { status: "remove", problems: ["invalid points"] };
+      shape.points = nums;
+      patch.points = nums;
+      problems.push("invalid points");
+    } else {
+      return { status: "remove", problems: ["invalid points"] };
+    }
+  }
+  if (problems.length === 0) return { status: "valid", shape };
+  return { status: "repair", shape, patch, problems };
+}
+
+/** The client's view: a shape to render, or null to skip it. */
+export function parseShape(id: string, raw: unknown): Shape | null {
+  const result = checkShape(id, raw);
+  return result.status === "valid" ? result.shape : null;
+}
+
+/** Paint order: ascending `z`, ties broken by id (plain code-unit comparison, as fractional-indexing expects). */
+export function comparePaintOrder(
+  a: { z: string; id: string },
+  b: { z: string; id: string },
+): number {
+  if (a.z !== b.z) return a.z < b.z ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return 0;
+}
