@@ -1,10 +1,113 @@
+/**
+ * The thin PartyKit adapter: one Durable Object per room, forwarding sockets and HTTP to
+ * RoomServer. All room logic lives in room.ts, which never sees a real socket.
+ */
 import type * as Party from "partykit/server";
-export default class S implements Party.Server {
-  constructor(readonly room: Party.Room) {}
-  onRequest() {
-    return new Response("hi " + this.room.id);
+import { CloseCode } from "../src/shared/protocol";
+import { isValidRoomId } from "../src/shared/roomId";
+import { type RoomConnection, RoomServer } from "./room";
+import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
+
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+  "access-control-allow-origin": "*",
+};
+
+function adapt(connection: Party.Connection): RoomConnection {
+  return {
+    id: connection.id,
+    send: (data) => {
+      // A socket closed under us (network drop) is not an error for the room.
+      if (connection.readyState === 1) connection.send(data);
+    },
+    close: (code, reason) => connection.close(code, reason),
+  };
+}
+
+/** Room ids come from the URL path only; anything else is refused before a room starts. */
+function roomIdFromUrl(url: string): string | null {
+  const match = new URL(url).pathname.match(/^\/part(?:y|ies\/[^/]+)\/([^/?#]*)/);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
   }
-  onMessage(m: string | ArrayBuffer, c: Party.Connection) {
-    c.send(m);
+}
+
+export default class SketchroomServer implements Party.Server {
+  readonly room: RoomServer;
+  private readonly adapters = new Map<string, RoomConnection>();
+
+  constructor(readonly party: Party.Room) {
+    this.room = new RoomServer({
+      store: new ChunkedSnapshotStore(party.storage as unknown as KeyValueStorage),
+      log: (message) => console.warn(`[room ${party.id}] ${message}`),
+    });
+  }
+
+  static onBeforeConnect(req: Party.Request): Party.Request | Response {
+    const id = roomIdFromUrl(req.url);
+    if (id === null || !isValidRoomId(id)) {
+      return new Response("invalid room id", { status: 400 });
+    }
+    return req;
+  }
+
+  static onBeforeRequest(req: Party.Request): Party.Request | Response {
+    const id = roomIdFromUrl(req.url);
+    if (id === null || !isValidRoomId(id)) {
+      return new Response(JSON.stringify({ error: "invalid room id" }), {
+        status: 400,
+        headers: JSON_HEADERS,
+      });
+    }
+    return req;
+  }
+
+  async onStart(): Promise<void> {
+    await this.room.load();
+  }
+
+  onConnect(connection: Party.Connection): void {
+    if (!isValidRoomId(this.party.id)) {
+      connection.close(CloseCode.INVALID_ROOM, "invalid room id");
+      return;
+    }
+    const adapter = adapt(connection);
+    this.adapters.set(connection.id, adapter);
+    this.room.connect(adapter);
+  }
+
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): void {
+    const adapter = this.adapters.get(sender.id);
+    if (adapter) this.room.message(adapter, message);
+  }
+
+  onClose(connection: Party.Connection): void {
+    this.forget(connection);
+  }
+
+  onError(connection: Party.Connection): void {
+    this.forget(connection);
+  }
+
+  onRequest(req: Party.Request): Response {
+    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: JSON_HEADERS });
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return new Response(JSON.stringify({ error: "method not allowed" }), {
+        status: 405,
+        headers: JSON_HEADERS,
+      });
+    }
+    return new Response(JSON.stringify(this.room.snapshot()), { headers: JSON_HEADERS });
+  }
+
+  private forget(connection: Party.Connection): void {
+    const adapter = this.adapters.get(connection.id);
+    if (!adapter) return;
+    this.adapters.delete(connection.id);
+    this.room.disconnect(adapter);
   }
 }

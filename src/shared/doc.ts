@@ -67,3 +67,10 @@ export function shapeToYMap(shape: Shape): ShapeMap {
   }
   return m;
 }
+
+/** The public JSON form of a shape (HTTP snapshot, export): id plus the keys its type uses. */
+export function shapeToJSON(shape: Shape): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: shape.id };
+  for (const k of keysFor(shape.type)) out[k] = shape[k];
+  return out;
+}

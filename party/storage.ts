@@ -1,0 +1,110 @@
+/**
+ * Snapshot persistence. The room keeps one compacted Yjs snapshot (Y.encodeStateAsUpdate with
+ * GC on), split into chunks under Durable Object storage's 128 KiB value limit and written as one
+ * batch, so a reader never sees half of a save.
+ */
+import { STORAGE_CHUNK_BYTES } from "../src/shared/constants";
+
+/** The slice of Durable Object storage the room needs; the in-memory version backs unit tests. */
+export interface KeyValueStorage {
+  get<T = unknown>(keys: string[]): Promise<Map<string, T>>;
+  put(entries: Record<string, unknown>): Promise<void>;
+  delete(keys: string[]): Promise<number>;
+}
+
+export interface SnapshotStore {
+  load(): Promise<Uint8Array | null>;
+  save(snapshot: Uint8Array): Promise<void>;
+}
+
+const META_KEY = "snapshot:meta";
+const chunkKey = (i: number) => `snapshot:${i}`;
+/** Durable Object storage takes at most 128 keys in one put. */
+const MAX_KEYS_PER_PUT = 128;
+
+interface SnapshotMeta {
+  version: 1;
+  chunks: number;
+  bytes: number;
+}
+
+export class ChunkedSnapshotStore implements SnapshotStore {
+  private storedChunks = 0;
+
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly chunkBytes = STORAGE_CHUNK_BYTES,
+  ) {}
+
+  async load(): Promise<Uint8Array | null> {
+    const meta = (await this.storage.get<SnapshotMeta>([META_KEY])).get(META_KEY);
+    if (!meta || meta.chunks === 0) return null;
+    const keys = Array.from({ length: meta.chunks }, (_, i) => chunkKey(i));
+    const values = await this.storage.get<Uint8Array | ArrayBuffer>(keys);
+    const out = new Uint8Array(meta.bytes);
+    let offset = 0;
+    for (const key of keys) {
+      const value = values.get(key);
+      if (value === undefined) throw new Error(`snapshot chunk ${key} is missing`);
+      const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
+      out.set(bytes, offset);
+      offset += bytes.byteLength;
+    }
+    if (offset !== meta.bytes)
+      throw new Error(`snapshot is ${offset} bytes, expected ${meta.bytes}`);
+    this.storedChunks = meta.chunks;
+    return out;
+  }
+
+  async save(snapshot: Uint8Array): Promise<void> {
+    const chunks = Math.ceil(snapshot.byteLength / this.chunkBytes);
+    if (chunks + 1 > MAX_KEYS_PER_PUT) {
+      // MAX_DOCUMENT_BYTES keeps us far below this (128 × 120 KiB ≈ 15 MB).
+      throw new Error(`snapshot of ${snapshot.byteLength} bytes needs too many chunks`);
+    }
+    const entries: Record<string, unknown> = {};
+    for (let i = 0; i < chunks; i++) {
+      // slice() copies: storage must not keep a view into a buffer we reuse.
+      entries[chunkKey(i)] = snapshot.slice(i * this.chunkBytes, (i + 1) * this.chunkBytes);
+    }
+    entries[META_KEY] = { version: 1, chunks, bytes: snapshot.byteLength } satisfies SnapshotMeta;
+    // One put = one atomic batch: the meta and every chunk it names land together.
+    await this.storage.put(entries);
+    if (this.storedChunks > chunks) {
+      const stale = [];
+      for (let i = chunks; i < this.storedChunks; i++) stale.push(chunkKey(i));
+      await this.storage.delete(stale);
+    }
+    this.storedChunks = chunks;
+  }
+}
+
+/** Storage in memory, with the same value-size limit as a Durable Object, for tests. */
+export class MemoryStorage implements KeyValueStorage {
+  readonly data = new Map<string, unknown>();
+  puts = 0;
+
+  async get<T>(keys: string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    for (const k of keys) if (this.data.has(k)) out.set(k, this.data.get(k) as T);
+    return out;
+  }
+
+  async put(entries: Record<string, unknown>): Promise<void> {
+    const keys = Object.keys(entries);
+    if (keys.length > MAX_KEYS_PER_PUT) throw new Error("too many keys in one put");
+    for (const [k, v] of Object.entries(entries)) {
+      if (v instanceof Uint8Array && v.byteLength > 128 * 1024) {
+        throw new Error(`value for ${k} is over 128 KiB`);
+      }
+    }
+    this.puts++;
+    for (const [k, v] of Object.entries(entries)) this.data.set(k, v);
+  }
+
+  async delete(keys: string[]): Promise<number> {
+    let n = 0;
+    for (const k of keys) if (this.data.delete(k)) n++;
+    return n;
+  }
+}
