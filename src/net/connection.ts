@@ -1,0 +1,272 @@
+/**
+ * ConnectionManager: one socket to one room, as an explicit state machine
+ *   connecting → connected ⇄ reconnecting,  any → offline
+ * over partysocket. partysocket's own retry loop is switched off (it retries without jitter and
+ * knows nothing of visibility, `online`, heartbeats or close codes); this class decides when to
+ * connect again.
+ */
+import PartySocket from "partysocket";
+import { DEAD_AFTER_MS, PING_INTERVAL_MS } from "../shared/constants";
+import { CloseCode, retryPolicyFor } from "../shared/protocol";
+import { backoffDelay } from "./backoff";
+import type { ConnectionState } from "./types";
+
+export interface ConnectionEvents {
+  onOpen(): void;
+  onMessage(data: string | ArrayBuffer): void;
+  onStateChange(state: ConnectionState, attempt: number, fatal: string | null): void;
+}
+
+export interface ConnectionOptions {
+  host: string;
+  room: string;
+  party?: string;
+  query?: Record<string, string>;
+  /** Injected WebSocket class (Node tests). */
+  WebSocket?: typeof WebSocket;
+  random?: () => number;
+  /** Browser hooks; absent in Node. */
+  document?: Pick<Document, "visibilityState" | "addEventListener" | "removeEventListener">;
+  window?: Pick<Window, "addEventListener" | "removeEventListener"> & {
+    navigator?: { onLine: boolean };
+  };
+}
+
+export class ConnectionManager {
+  private socket: PartySocket;
+  private state: ConnectionState = "connecting";
+  private attempt = 0;
+  private everConnected = false;
+  private slow = false;
+  private fatal: string | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private lastHeard = 0;
+  private destroyed = false;
+  /** True while we replace the socket ourselves (partysocket then dispatches a synthetic close). */
+  private replacing = false;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly options: ConnectionOptions,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.socket = new PartySocket({
+      host: options.host,
+      room: options.room,
+      party: options.party,
+      query: options.query,
+      startClosed: true,
+      // Never queue while disconnected: the Yjs handshake resends document state on reconnect,
+      // and stale presence must never be replayed.
+      maxEnqueuedMessages: 0,
+      shouldReconnectOnClose: () => false,
+      connectionTimeout: 6_000,
+      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+    });
+    this.socket.binaryType = "arraybuffer";
+    this.socket.addEventListener("open", this.handleOpen);
+    this.socket.addEventListener("message", this.handleMessage);
+    this.socket.addEventListener("close", this.handleClose);
+    this.watchBrowser();
+    if (this.isBrowserOffline()) this.setState("offline");
+    else this.connectNow();
+  }
+
+  getState(): ConnectionState {
+    return this.state;
+  }
+
+  getAttempt(): number {
+    return this.attempt;
+  }
+
+  getFatal(): string | null {
+    return this.fatal;
+  }
+
+  isOpen(): boolean {
+    return this.state === "connected" && this.socket.readyState === 1;
+  }
+
+  /** Sends now or not at all (nothing is queued while disconnected). */
+  send(data: string | Uint8Array): boolean {
+    if (!this.isOpen()) return false;
+    this.socket.send(data as string | ArrayBuffer);
+    return true;
+  }
+
+  /** Drops the current socket (if any) and connects at once. */
+  connectNow(): void {
+    if (this.destroyed || this.fatal) return;
+    this.clearRetry();
+    this.stopHeartbeat();
+    this.setState(this.everConnected ? "reconnecting" : "connecting");
+    this.replacing = true;
+    try {
+      this.socket.reconnect();
+    } finally {
+      this.replacing = false;
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.clearRetry();
+    this.stopHeartbeat();
+    for (const cleanup of this.cleanups) cleanup();
+    this.socket.close(1000, "client closed");
+  }
+
+  // ---- Socket events ------------------------------------------------------------------------
+
+  private handleOpen = () => {
+    this.lastHeard = Date.now();
+    this.attempt = 0;
+    this.slow = false;
+    this.everConnected = true;
+    this.setState("connected");
+    this.startHeartbeat();
+    this.events.onOpen();
+  };
+
+  private handleMessage = (event: MessageEvent) => {
+    this.lastHeard = Date.now();
+    if (typeof event.data === "string") {
+      // Heartbeat replies only prove liveness.
+      if (event.data.startsWith('{"type":"pong"')) return;
+      this.events.onMessage(event.data);
+    } else if (event.data instanceof ArrayBuffer) {
+      this.events.onMessage(event.data);
+    }
+  };
+
+  private handleClose = (event: CloseEvent) => {
+    this.stopHeartbeat();
+    if (this.destroyed || this.replacing) return;
+    const policy = retryPolicyFor(event.code);
+    if (policy === "stop") {
+      this.fatal = describeFatal(event.code, event.reason);
+      this.setState("offline");
+      return;
+    }
+    if (this.isBrowserOffline()) {
+      this.setState("offline");
+      return;
+    }
+    this.slow = policy === "retry-slowly";
+    this.scheduleRetry();
+  };
+
+  // ---- Retry ----------------------------------------------------------------------------------
+
+  private scheduleRetry(): void {
+    this.clearRetry();
+    const delay = backoffDelay({
+      attempt: this.attempt,
+      hidden: this.isHidden(),
+      slow: this.slow,
+      random: this.options.random,
+    });
+    this.attempt++;
+    this.setState(this.everConnected ? "reconnecting" : "connecting");
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connectNow();
+    }, delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  // ---- Heartbeat ------------------------------------------------------------------------------
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    this.heartbeatTimer = setInterval(() => {
+      if (Date.now() - this.lastHeard > DEAD_AFTER_MS) {
+        // Half-open path: no close will ever arrive. Closing dispatches a close event at once,
+        // which schedules the retry like any other drop.
+        this.stopHeartbeat();
+        this.socket.close(CloseCode.DEAD_CONNECTION, "no heartbeat");
+        return;
+      }
+      this.send(JSON.stringify({ type: "ping", t: Date.now() }));
+    }, PING_INTERVAL_MS);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  // ---- Browser signals ------------------------------------------------------------------------
+
+  private watchBrowser(): void {
+    const { document, window } = this.options;
+    if (document) {
+      const onVisibility = () => {
+        // Coming back to the tab: try at once instead of waiting out a long hidden backoff.
+        if (document.visibilityState === "visible" && this.state !== "connected") {
+          this.attempt = 0;
+          this.connectNow();
+        }
+      };
+      document.addEventListener("visibilitychange", onVisibility);
+      this.cleanups.push(() => document.removeEventListener("visibilitychange", onVisibility));
+    }
+    if (window) {
+      const onOnline = () => {
+        this.attempt = 0;
+        if (this.state !== "connected") this.connectNow();
+      };
+      const onOffline = () => {
+        // The OS says the network is gone: show it at once rather than after a timeout.
+        this.clearRetry();
+        this.stopHeartbeat();
+        this.setState("offline");
+        this.replacing = true;
+        try {
+          this.socket.close(1000, "browser offline");
+        } finally {
+          this.replacing = false;
+        }
+      };
+      window.addEventListener("online", onOnline);
+      window.addEventListener("offline", onOffline);
+      this.cleanups.push(() => {
+        window.removeEventListener("online", onOnline);
+        window.removeEventListener("offline", onOffline);
+      });
+    }
+  }
+
+  private isHidden(): boolean {
+    return this.options.document?.visibilityState === "hidden";
+  }
+
+  private isBrowserOffline(): boolean {
+    return this.options.window?.navigator?.onLine === false;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state && state !== "reconnecting") return;
+    this.state = state;
+    this.events.onStateChange(state, this.attempt, this.fatal);
+  }
+}
+
+function describeFatal(code: number, reason: string): string {
+  switch (code) {
+    case CloseCode.INVALID_ROOM:
+      return "This room link is not valid.";
+    case CloseCode.FORBIDDEN:
+      return "You are not allowed to join this room.";
+    case CloseCode.MESSAGE_TOO_BIG:
+      return "A change was too large to send.";
+    default:
+      return reason || `Connection refused (${code}).`;
+  }
+}

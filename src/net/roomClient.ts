@@ -1,0 +1,276 @@
+/**
+ * The client side of a room: a Y.Doc kept in sync with the room over one socket (standard Yjs
+ * sync + awareness), a local IndexedDB copy, presence hygiene, and the saved state.
+ */
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { IndexeddbPersistence } from "y-indexeddb";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { PRESENCE_RENEW_MS, PRESENCE_TIMEOUT_MS } from "../shared/constants";
+import { fromBase64, MessageType, type ServerControlMessage } from "../shared/protocol";
+import { ConnectionManager } from "./connection";
+import type { ConnectionStatus, RoomClient, RoomNotice } from "./types";
+
+export interface RoomClientOptions {
+  /** host[:port] of the PartyKit server; defaults to the page's host. */
+  host?: string;
+  /** Keep a local copy in IndexedDB (browser only). Default: true when IndexedDB exists. */
+  persistLocally?: boolean;
+  /** Ask before leaving the page with unsaved edits. Default: true in a browser. */
+  guardUnload?: boolean;
+  WebSocket?: typeof WebSocket;
+  doc?: Y.Doc;
+}
+
+/** Origin of every change that came from the room. Anything else is a local edit. */
+const REMOTE = Symbol("room");
+
+export function createRoomClient(roomId: string, options: RoomClientOptions = {}): RoomClient {
+  return new SyncedRoomClient(roomId, options);
+}
+
+class SyncedRoomClient implements RoomClient {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly remoteOrigin = REMOTE;
+  private readonly connection: ConnectionManager;
+  private readonly local: IndexeddbPersistence | null = null;
+  private status: ConnectionStatus = {
+    state: "connecting",
+    saved: true,
+    attempt: 0,
+    readOnly: false,
+    fatal: null,
+    transport: "websocket",
+  };
+  private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
+  private readonly noticeListeners = new Set<(n: RoomNotice) => void>();
+  /** Highest clock per Yjs client id among edits not yet acknowledged as durable. */
+  private readonly unsaved = new Map<number, number>();
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    readonly roomId: string,
+    options: RoomClientOptions,
+  ) {
+    this.doc = options.doc ?? new Y.Doc();
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    const browser = typeof window !== "undefined" && typeof document !== "undefined";
+    const persist = options.persistLocally ?? (browser && typeof indexedDB !== "undefined");
+    if (persist) this.local = new IndexeddbPersistence(`sketchroom:${roomId}`, this.doc);
+
+    this.doc.on("update", this.onDocUpdate);
+    this.awareness.on("update", this.onAwarenessUpdate);
+
+    this.connection = new ConnectionManager(
+      {
+        host: options.host ?? window.location.host,
+        room: roomId,
+        WebSocket: options.WebSocket,
+        document: browser ? document : undefined,
+        window: browser ? window : undefined,
+      },
+      {
+        onOpen: () => this.onOpen(),
+        onMessage: (data) => this.onMessage(data),
+        onStateChange: (state, attempt, fatal) => this.setStatus({ state, attempt, fatal }),
+      },
+    );
+
+    // Presence: renew ours so peers know we are alive, and forget peers that went silent
+    // (a dropped laptop never says goodbye; "gone within 5 s").
+    this.timers.push(
+      setInterval(() => {
+        if (this.connection.isOpen() && this.awareness.getLocalState() !== null) {
+          this.awareness.setLocalState(this.awareness.getLocalState());
+        }
+        const now = Date.now();
+        const stale: number[] = [];
+        for (const [clientId, meta] of this.awareness.meta) {
+          if (clientId === this.doc.clientID) continue;
+          if (this.awareness.states.has(clientId) && now - meta.lastUpdated > PRESENCE_TIMEOUT_MS) {
+            stale.push(clientId);
+          }
+        }
+        if (stale.length > 0)
+          awarenessProtocol.removeAwarenessStates(this.awareness, stale, REMOTE);
+      }, PRESENCE_RENEW_MS),
+    );
+
+    if (browser) {
+      const onPageHide = () => {
+        // Leave at once: tell the room our presence is gone rather than letting it time out.
+        awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], "pagehide");
+      };
+      const onBeforeUnload = (event: BeforeUnloadEvent) => {
+        if (options.guardUnload !== false && !this.status.saved) {
+          event.preventDefault();
+          // Older browsers need returnValue set to show the prompt.
+          event.returnValue = "";
+        }
+      };
+      window.addEventListener("pagehide", onPageHide);
+      window.addEventListener("beforeunload", onBeforeUnload);
+      this.cleanups.push(() => {
+        window.removeEventListener("pagehide", onPageHide);
+        window.removeEventListener("beforeunload", onBeforeUnload);
+      });
+    }
+  }
+
+  getStatus(): ConnectionStatus {
+    return { ...this.status };
+  }
+
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onNotice(listener: (notice: RoomNotice) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  /** Resolves once the local IndexedDB copy has been loaded (immediately without one). */
+  whenLocalLoaded(): Promise<void> {
+    return this.local ? this.local.whenSynced.then(() => undefined) : Promise.resolve();
+  }
+
+  destroy(): void {
+    for (const t of this.timers) clearInterval(t);
+    for (const c of this.cleanups) c();
+    awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], "destroy");
+    this.doc.off("update", this.onDocUpdate);
+    this.awareness.off("update", this.onAwarenessUpdate);
+    this.connection.destroy();
+    this.awareness.destroy();
+    void this.local?.destroy();
+  }
+
+  // ---- Sync ---------------------------------------------------------------------------------
+
+  private onOpen(): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.connection.send(encoding.toUint8Array(encoder));
+    if (this.awareness.getLocalState() !== null) {
+      this.connection.send(
+        awarenessFrame(
+          awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]),
+        ),
+      );
+    }
+  }
+
+  private onMessage(data: string | ArrayBuffer): void {
+    if (typeof data === "string") {
+      this.onControl(data);
+      return;
+    }
+    try {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      const type = decoding.readVarUint(decoder);
+      if (type === MessageType.Sync) {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MessageType.Sync);
+        syncProtocol.readSyncMessage(decoder, encoder, this.doc, REMOTE);
+        // Only a step 1 produces a reply (our step 2).
+        if (encoding.length(encoder) > 1) this.connection.send(encoding.toUint8Array(encoder));
+      } else if (type === MessageType.Awareness) {
+        awarenessProtocol.applyAwarenessUpdate(
+          this.awareness,
+          decoding.readVarUint8Array(decoder),
+          REMOTE,
+        );
+      }
+    } catch (error) {
+      console.warn("Sketchroom: ignored a frame from the room that could not be read", error);
+    }
+  }
+
+  private onControl(text: string): void {
+    let message: ServerControlMessage;
+    try {
+      message = JSON.parse(text) as ServerControlMessage;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case "hello":
+        this.setStatus({ readOnly: message.readOnly });
+        return;
+      case "saved": {
+        const sv = Y.decodeStateVector(fromBase64(message.sv));
+        for (const [client, clock] of this.unsaved) {
+          if ((sv.get(client) ?? 0) >= clock) this.unsaved.delete(client);
+        }
+        this.setStatus({ saved: this.unsaved.size === 0 });
+        return;
+      }
+      case "error":
+        for (const l of this.noticeListeners) l({ code: message.code, message: message.message });
+        return;
+      case "pong":
+        return;
+      default: {
+        const unknown: never = message;
+        void unknown;
+      }
+    }
+  }
+
+  private onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === REMOTE) return;
+    // A local edit (or one restored from IndexedDB): unsaved until the room says so.
+    const { to } = Y.parseUpdateMeta(update);
+    for (const [client, clock] of to) {
+      if ((this.unsaved.get(client) ?? 0) < clock) this.unsaved.set(client, clock);
+    }
+    if (this.unsaved.size > 0 && this.status.saved) this.setStatus({ saved: false });
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.Sync);
+    syncProtocol.writeUpdate(encoder, update);
+    // Not sent while disconnected: the handshake on reconnect carries it.
+    this.connection.send(encoding.toUint8Array(encoder));
+  };
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin === REMOTE) return;
+    const changed = [...added, ...updated, ...removed].filter((id) => id === this.doc.clientID);
+    if (changed.length === 0) return;
+    // Presence is never queued: send now or drop.
+    this.connection.send(
+      awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
+    );
+  };
+
+  private setStatus(patch: Partial<ConnectionStatus>): void {
+    const next = { ...this.status, ...patch };
+    if (
+      next.state === this.status.state &&
+      next.saved === this.status.saved &&
+      next.attempt === this.status.attempt &&
+      next.readOnly === this.status.readOnly &&
+      next.fatal === this.status.fatal
+    ) {
+      return;
+    }
+    this.status = next;
+    for (const l of this.statusListeners) l(this.getStatus());
+  }
+}
+
+function awarenessFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Awareness);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
