@@ -14,6 +14,8 @@ import {
   RATE_REFILL_PER_S,
   SAVE_DEBOUNCE_MS,
   SAVE_MAX_WAIT_MS,
+  SERVER_IDLE_TIMEOUT_MS,
+  SERVER_SWEEP_MS,
 } from "../src/shared/constants";
 import { checkEntry, getShapes, readShapes, shapeToJSON } from "../src/shared/doc";
 import {
@@ -46,6 +48,8 @@ interface ConnectionInfo {
   /** Token bucket for the message-rate budget. */
   tokens: number;
   lastRefill: number;
+  /** Last time anything arrived from this connection. */
+  lastSeen: number;
 }
 
 /** Sync sub-message types of y-protocols. */
@@ -152,7 +156,9 @@ export class RoomServer {
       readOnly,
       tokens: RATE_BUCKET_SIZE,
       lastRefill: this.scheduler.now(),
+      lastSeen: this.scheduler.now(),
     });
+    this.startSweep();
     this.sendControl(conn, {
       type: "hello",
       protocol: PROTOCOL_VERSION,
@@ -173,12 +179,14 @@ export class RoomServer {
   disconnect(conn: RoomConnection): void {
     if (!this.connections.delete(conn.id)) return;
     this.presence.remove(conn.id);
+    if (this.connections.size === 0) this.stopSweep();
   }
 
   /** Handles one frame. Never throws: bad input closes only its sender. */
   message(conn: RoomConnection, data: string | ArrayBuffer | ArrayBufferView): void {
     const info = this.connections.get(conn.id);
     if (!info) return;
+    info.lastSeen = this.scheduler.now();
     if (!this.takeToken(info)) {
       this.drop(info, CloseCode.RATE_LIMITED, "rate limited");
       return;
@@ -225,6 +233,7 @@ export class RoomServer {
   }
 
   destroy(): void {
+    this.stopSweep();
     this.presence.destroy();
     if (this.saveTimer !== null) this.scheduler.clearTimeout(this.saveTimer);
     this.saveTimer = null;
@@ -432,6 +441,31 @@ export class RoomServer {
     await this.saving;
     this.saving = null;
     if (this.dirty) this.scheduleSave();
+  }
+
+  // ---- Idle connections -------------------------------------------------------------------------
+
+  private sweepTimer: unknown = null;
+
+  private startSweep(): void {
+    if (this.sweepTimer !== null) return;
+    const tick = () => {
+      const now = this.scheduler.now();
+      for (const info of [...this.connections.values()]) {
+        // A half-open TCP path never delivers a close: free its slot and its presence.
+        if (now - info.lastSeen > SERVER_IDLE_TIMEOUT_MS) {
+          this.drop(info, CloseCode.DEAD_CONNECTION, "idle");
+        }
+      }
+      this.sweepTimer =
+        this.connections.size > 0 ? this.scheduler.setTimeout(tick, SERVER_SWEEP_MS) : null;
+    };
+    this.sweepTimer = this.scheduler.setTimeout(tick, SERVER_SWEEP_MS);
+  }
+
+  private stopSweep(): void {
+    if (this.sweepTimer !== null) this.scheduler.clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   // ---- Helpers ----------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ export default class SketchroomServer implements Party.Server {
       store: new ChunkedSnapshotStore(party.storage as unknown as KeyValueStorage),
       log: (message) => console.warn(`[room ${party.id}] ${message}`),
     });
+    // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
+    if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
   }
 
   static onBeforeConnect(req: Party.Request): Party.Request | Response {

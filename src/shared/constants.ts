@@ -31,6 +31,13 @@ export const STORAGE_CHUNK_BYTES = 120 * 1024;
 export const PING_INTERVAL_MS = 5_000;
 /** ms. A connection that hears nothing for this long is declared dead and replaced. */
 export const DEAD_AFTER_MS = 12_000;
+/**
+ * ms. The room closes a connection it has heard nothing from for this long. Longer than a stock
+ * y-websocket client's 15 s awareness renewal, so stock clients that never ping stay connected.
+ */
+export const SERVER_IDLE_TIMEOUT_MS = 45_000;
+/** ms. How often the room looks for idle connections. */
+export const SERVER_SWEEP_MS = 5_000;
 /** ms. Reconnect backoff floor / ceiling while the tab is visible. */
 export const RECONNECT_MIN_MS = 500;
 export const RECONNECT_MAX_VISIBLE_MS = 10_000;
