@@ -77,7 +77,11 @@ const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n
  * Missing optional keys take their defaults and are not a problem; present but wrong values are.
  */
 export function checkShape(id: string, raw: unknown): CheckResult {
-  if (!SHAPE_ID_PATTERN.test(id)) return { status: "remove", problems: ["invalid id"] };
+  // "__proto__" matches the id pattern, but `shapes.toJSON()` (plain object assignment) would
+  // turn it into the result's prototype instead of a key: a peer could inject inherited fields.
+  if (!SHAPE_ID_PATTERN.test(id) || id === "__proto__") {
+    return { status: "remove", problems: ["invalid id"] };
+  }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { status: "remove", problems: ["not a map"] };
   }
