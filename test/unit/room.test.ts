@@ -1,0 +1,576 @@
+/**
+ * RoomServer unit tests: fake connections, a fake scheduler, in-memory storage.
+ *
+ * Rules (cited in test names):
+ *  [R1]  Connecting sends hello, sync step 1 (the room's state vector) and `saved`; a client's
+ *        step 1 is answered with a step 2.
+ *  [R2]  A document update reaches every other connection, never back to its author.
+ *  [R3]  An invalid shape is repaired or removed in one room transaction that reaches every
+ *        connection (author included); the author gets an INVALID_SHAPE error naming it.
+ *  [R4]  Shapes that cannot be repaired (bad id such as "__proto__", unknown type, non-map) are removed.
+ *  [R5]  Repairable values (non-finite numbers, bad colours, odd-length points) are repaired in place.
+ *  [R6]  A malformed binary frame closes only its sender with 4000; others keep working.
+ *  [R7]  A text frame that is not a valid control message closes its sender with 4000; ping → pong.
+ *  [R8]  A connection over its message-rate budget is closed with 4029.
+ *  [R9]  The 101st connection is closed with 4013 (room full).
+ *  [R10] A read-only connection cannot change the document and gets READ_ONLY.
+ *  [R11] Saves are debounced but happen within SAVE_MAX_WAIT_MS even under continuous change;
+ *        afterwards every connection gets `saved` with a state vector covering the change.
+ *  [R12] load() restores a saved snapshot (chunked when large) into a new room.
+ *  [R13] The HTTP snapshot lists valid shapes sorted by z, then id.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { RoomServer } from "../../party/room";
+import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
+import {
+  MAX_CONNECTIONS_PER_ROOM,
+  RATE_BUCKET_SIZE,
+  SAVE_DEBOUNCE_MS,
+  SAVE_MAX_WAIT_MS,
+} from "../../src/shared/constants";
+import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { fromBase64, MessageType } from "../../src/shared/protocol";
+import { checkShape } from "../../src/shared/schema";
+import {
+  applySyncFrames,
+  captureUpdate,
+  decodeFrame,
+  FakeConn,
+  FakeScheduler,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  settle,
+  syncFrame,
+  validShape,
+  writeRawShape,
+} from "./support/fakes";
+
+interface Client {
+  conn: FakeConn;
+  doc: Y.Doc;
+}
+
+let scheduler: FakeScheduler;
+let storage: MemoryStorage;
+let room: RoomServer;
+
+function newRoom(store = new ChunkedSnapshotStore(storage)): RoomServer {
+  return new RoomServer({ store, scheduler });
+}
+
+beforeEach(() => {
+  scheduler = new FakeScheduler();
+  storage = new MemoryStorage();
+  room = newRoom();
+});
+
+/** Connects a client and completes the sync handshake. */
+function join(id: string, options: { readOnly?: boolean } = {}): Client {
+  const conn = new FakeConn(id);
+  const doc = new Y.Doc();
+  room.connect(conn, options);
+  room.message(conn, syncFrame(SYNC_STEP1, Y.encodeStateVector(doc)));
+  applySyncFrames(doc, conn.frames);
+  conn.clear();
+  return { conn, doc };
+}
+
+/** A local edit on the client, sent to the room as a sync update. */
+function edit(client: Client, fn: (shapes: Y.Map<Y.Map<unknown>>) => void): Uint8Array {
+  const update = captureUpdate(client.doc, () => fn(getShapes(client.doc)));
+  room.message(client.conn, syncFrame(SYNC_UPDATE, update));
+  return update;
+}
+
+function addShape(client: Client, type: Parameters<typeof validShape>[0], id: string) {
+  return edit(client, (shapes) => shapes.set(id, shapeToYMap(validShape(type, id))));
+}
+
+/** Applies everything the room sent `client` since the last call. */
+function receive(client: Client): void {
+  applySyncFrames(client.doc, client.conn.frames);
+  client.conn.clear();
+}
+
+function errorsOf(conn: FakeConn) {
+  return conn.controls().filter((m) => m.type === "error");
+}
+
+describe("RoomServer handshake", () => {
+  it("[R1] connect sends hello, sync step 1 and saved, in that order", () => {
+    const conn = new FakeConn("c1");
+    room.connect(conn);
+    expect(conn.frames).toHaveLength(3);
+    expect(JSON.parse(conn.frames[0] as string)).toEqual({
+      type: "hello",
+      protocol: 1,
+      readOnly: false,
+      connectionId: "c1",
+    });
+    const step1 = decodeFrame(conn.frames[1] as Uint8Array);
+    expect(step1).toMatchObject({ kind: "sync", sub: SYNC_STEP1 });
+    expect(JSON.parse(conn.frames[2] as string)).toMatchObject({ type: "saved" });
+    expect(room.connectionCount).toBe(1);
+  });
+
+  it("[R1] a client's step 1 gets a step 2 holding what the client lacks", () => {
+    const a = join("a");
+    addShape(a, "rect", "r1");
+    const conn = new FakeConn("b");
+    room.connect(conn);
+    conn.clear();
+    room.message(conn, syncFrame(SYNC_STEP1, Y.encodeStateVector(new Y.Doc())));
+    expect(conn.frames).toHaveLength(1);
+    const step2 = decodeFrame(conn.frames[0] as Uint8Array);
+    expect(step2).toMatchObject({ kind: "sync", sub: SYNC_STEP2 });
+    const doc = new Y.Doc();
+    if (step2.kind === "sync") Y.applyUpdate(doc, step2.payload);
+    expect(readShapes(doc).map((s) => s.id)).toEqual(["r1"]);
+  });
+
+  it("[R1] the step 1 the room sends carries its state vector", () => {
+    const a = join("a");
+    addShape(a, "rect", "r1");
+    const conn = new FakeConn("b");
+    room.connect(conn);
+    const step1 = decodeFrame(conn.frames[1] as Uint8Array);
+    if (step1.kind !== "sync") throw new Error("expected sync");
+    expect(Y.decodeStateVector(step1.payload)).toEqual(
+      Y.decodeStateVector(Y.encodeStateVector(room.doc)),
+    );
+    expect(Y.decodeStateVector(step1.payload).get(a.doc.clientID)).toBeGreaterThan(0);
+  });
+});
+
+describe("RoomServer relay", () => {
+  it("[R2] an update from A reaches B but not A", () => {
+    const a = join("a");
+    const b = join("b");
+    addShape(a, "ellipse", "e1");
+    expect(a.conn.frames).toEqual([]);
+    const bFrames = b.conn.binaries().map(decodeFrame);
+    expect(bFrames).toHaveLength(1);
+    expect(bFrames[0]).toMatchObject({ kind: "sync", sub: SYNC_UPDATE });
+    receive(b);
+    expect(readShapes(b.doc)).toEqual(readShapes(a.doc));
+    expect(readShapes(room.doc).map((s) => s.id)).toEqual(["e1"]);
+  });
+});
+
+describe("RoomServer schema repair", () => {
+  it("[R3] an invalid shape is repaired in one room transaction that reaches A and B; A gets INVALID_SHAPE", () => {
+    const a = join("a");
+    const b = join("b");
+    edit(a, () =>
+      writeRawShape(a.doc, "bad1", {
+        type: "rect",
+        x: Number.NaN,
+        y: 5,
+        width: 10,
+        height: 10,
+        stroke: "red",
+        z: "a0",
+      }),
+    );
+    // A receives the repair only; B receives A's write and then the repair.
+    const aSync = a.conn.binaries().map(decodeFrame);
+    expect(aSync).toHaveLength(1);
+    expect(aSync[0]).toMatchObject({ kind: "sync", sub: SYNC_UPDATE });
+    expect(b.conn.binaries()).toHaveLength(2);
+    expect(errorsOf(a.conn)).toEqual([
+      expect.objectContaining({ type: "error", code: "INVALID_SHAPE", ids: ["bad1"] }),
+    ]);
+    expect(errorsOf(b.conn)).toEqual([]);
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const shape = getShapes(doc).get("bad1")!.toJSON();
+      expect(shape).toMatchObject({ x: 0, y: 5, stroke: "#1e1e1e" });
+      expect(checkShape("bad1", shape).status).toBe("valid");
+    }
+    expect(room.stats.repairs).toBe(1);
+  });
+
+  it("[R4] a shape with id __proto__ is removed everywhere", () => {
+    const a = join("a");
+    const b = join("b");
+    edit(a, (shapes) => shapes.set("__proto__", shapeToYMap(validShape("rect", "__proto__"))));
+    expect(errorsOf(a.conn)).toEqual([
+      expect.objectContaining({ code: "INVALID_SHAPE", ids: ["__proto__"] }),
+    ]);
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      expect(getShapes(doc).has("__proto__")).toBe(false);
+      expect(Object.getPrototypeOf(getShapes(doc).toJSON())).toBe(Object.prototype);
+    }
+    expect(room.stats.removals).toBe(1);
+  });
+
+  it("[R4] a shape of unknown type, a non-map entry and an id with bad characters are removed", () => {
+    const a = join("a");
+    const b = join("b");
+    addShape(a, "rect", "keep");
+    edit(a, (shapes) => {
+      writeRawShape(a.doc, "hexagon", { type: "hexagon", x: 0, y: 0 });
+      (shapes as unknown as Y.Map<unknown>).set("plain", { type: "rect" });
+      shapes.set("bad id!", shapeToYMap(validShape("rect", "bad id!")));
+    });
+    const [err] = errorsOf(a.conn);
+    expect(new Set(err!.ids as string[])).toEqual(new Set(["hexagon", "plain", "bad id!"]));
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      expect([...getShapes(doc).keys()]).toEqual(["keep"]);
+    }
+  });
+
+  it("[R5] non-finite numbers, bad colours and odd-length points are repaired, not removed", () => {
+    const a = join("a");
+    const b = join("b");
+    edit(a, () => {
+      writeRawShape(a.doc, "n", {
+        type: "rect",
+        x: Number.POSITIVE_INFINITY,
+        y: 1,
+        width: -5,
+        height: 10,
+        rotation: Number.NaN,
+        strokeWidth: 1e9,
+        z: "a1",
+      });
+      writeRawShape(a.doc, "c", { type: "ellipse", x: 0, y: 0, stroke: "blue", fill: "#12345" });
+      writeRawShape(a.doc, "p", { type: "pen", x: 0, y: 0, points: [1, 2, 3] });
+    });
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const shapes = getShapes(doc);
+      expect(shapes.get("n")!.toJSON()).toMatchObject({
+        x: 1e7,
+        width: 0,
+        rotation: 0,
+        strokeWidth: 100,
+      });
+      expect(shapes.get("c")!.toJSON()).toMatchObject({
+        stroke: "#1e1e1e",
+        fill: "transparent",
+      });
+      expect(shapes.get("p")!.toJSON().points).toEqual([1, 2]);
+      expect(
+        readShapes(doc)
+          .map((s) => s.id)
+          .sort(),
+      ).toEqual(["c", "n", "p"]);
+    }
+    expect(room.stats.repairs).toBe(3);
+  });
+
+  it("[R5] a later invalid edit of a valid shape's property is repaired too", () => {
+    const a = join("a");
+    const b = join("b");
+    addShape(a, "text", "t");
+    receive(b);
+    edit(a, (shapes) => shapes.get("t")!.set("y", "twelve"));
+    expect(errorsOf(a.conn)).toHaveLength(1);
+    receive(a);
+    receive(b);
+    expect(getShapes(b.doc).get("t")!.get("y")).toBe(0);
+    expect(getShapes(a.doc).get("t")!.get("y")).toBe(0);
+  });
+});
+
+describe("RoomServer malformed input", () => {
+  const malformed: [string, Uint8Array][] = [
+    ["empty", new Uint8Array(0)],
+    ["unknown message type 7", new Uint8Array([7, 0])],
+    ["bad sync subtype", new Uint8Array([MessageType.Sync, 9, 0])],
+    ["truncated sync update", syncFrame(SYNC_UPDATE, new Uint8Array([1, 2, 3, 4])).slice(0, 4)],
+    ["garbage update bytes", syncFrame(SYNC_UPDATE, new Uint8Array([0xff, 0xff, 0xff, 0x7f, 3]))],
+    ["truncated awareness", new Uint8Array([MessageType.Awareness, 10, 1])],
+  ];
+
+  for (const [name, bytes] of malformed) {
+    it(`[R6] ${name}: closes only the sender with 4000`, () => {
+      const a = join("a");
+      const b = join("b");
+      const c = join("c");
+      room.message(a.conn, bytes);
+      expect(a.conn.closed?.code).toBe(4000);
+      expect(b.conn.closed).toBeNull();
+      expect(room.connectionCount).toBe(2);
+      // The others keep working.
+      addShape(b, "rect", "after");
+      receive(c);
+      expect(readShapes(c.doc).map((s) => s.id)).toEqual(["after"]);
+      expect(a.conn.frames.filter((f) => typeof f !== "string")).toEqual([]);
+    });
+  }
+
+  it("[R6] 200 random byte frames never throw and never close anyone but their sender", () => {
+    let seed = 12345;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    const b = join("b");
+    for (let i = 0; i < 200; i++) {
+      const conn = new FakeConn(`x${i}`);
+      room.connect(conn);
+      const bytes = new Uint8Array(1 + Math.floor(rand() * 40));
+      for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(rand() * 256);
+      expect(() => room.message(conn, bytes)).not.toThrow();
+      if (conn.closed) expect(conn.closed.code).toBe(4000);
+      room.disconnect(conn);
+    }
+    expect(b.conn.closed).toBeNull();
+    expect(room.connectionCount).toBe(1);
+    for (const [id, value] of getShapes(room.doc)) {
+      expect(checkShape(id, value instanceof Y.Map ? value.toJSON() : value).status).toBe("valid");
+    }
+  });
+
+  it("[R7] bad JSON and unknown control messages close the sender with 4000", () => {
+    for (const text of ["{not json", '{"type":"nope"}', '{"type":"ping","t":"x"}', "null"]) {
+      const conn = new FakeConn(`t-${text}`);
+      room.connect(conn);
+      room.message(conn, text);
+      expect(conn.closed?.code, text).toBe(4000);
+    }
+    expect(room.connectionCount).toBe(0);
+  });
+
+  it("[R7] ping is answered with pong carrying the same t", () => {
+    const a = join("a");
+    room.message(a.conn, JSON.stringify({ type: "ping", t: 42 }));
+    expect(a.conn.controls()).toEqual([{ type: "pong", t: 42 }]);
+    expect(a.conn.closed).toBeNull();
+  });
+});
+
+describe("RoomServer limits", () => {
+  it("[R8] a flooding connection is closed with 4029; others are untouched", () => {
+    const a = join("a");
+    const b = join("b");
+    const ping = JSON.stringify({ type: "ping", t: 1 });
+    // join() used one token for the step 1.
+    for (let i = 0; i < RATE_BUCKET_SIZE - 1; i++) room.message(a.conn, ping);
+    expect(a.conn.closed).toBeNull();
+    room.message(a.conn, ping);
+    expect(a.conn.closed?.code).toBe(4029);
+    expect(b.conn.closed).toBeNull();
+    room.message(b.conn, ping);
+    expect(b.conn.controls().at(-1)).toEqual({ type: "pong", t: 1 });
+  });
+
+  it("[R8] the budget refills over time", () => {
+    const a = join("a");
+    const ping = JSON.stringify({ type: "ping", t: 1 });
+    for (let i = 0; i < RATE_BUCKET_SIZE - 1; i++) room.message(a.conn, ping);
+    scheduler.advance(1000);
+    for (let i = 0; i < 150; i++) room.message(a.conn, ping);
+    expect(a.conn.closed).toBeNull();
+  });
+
+  it("[R9] room full: the 101st connection is closed with 4013", () => {
+    const conns: FakeConn[] = [];
+    for (let i = 0; i < MAX_CONNECTIONS_PER_ROOM; i++) {
+      const conn = new FakeConn(`c${i}`);
+      room.connect(conn);
+      conns.push(conn);
+    }
+    expect(conns.every((c) => c.closed === null)).toBe(true);
+    const extra = new FakeConn("extra");
+    room.connect(extra);
+    expect(extra.closed?.code).toBe(4013);
+    expect(extra.frames).toEqual([]);
+    expect(room.connectionCount).toBe(MAX_CONNECTIONS_PER_ROOM);
+    room.disconnect(conns[0]!);
+    const again = new FakeConn("again");
+    room.connect(again);
+    expect(again.closed).toBeNull();
+  });
+
+  it("[R10] a read-only connection cannot change the document and gets READ_ONLY", () => {
+    const a = join("a");
+    const viewer = join("v", { readOnly: true });
+    expect(viewer.conn.closed).toBeNull();
+    addShape(a, "rect", "r1");
+    receive(viewer);
+    expect(readShapes(viewer.doc).map((s) => s.id)).toEqual(["r1"]);
+    const before = Y.encodeStateAsUpdate(room.doc);
+    edit(viewer, (shapes) => {
+      shapes.set("v1", shapeToYMap(validShape("rect", "v1")));
+      shapes.delete("r1");
+    });
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before);
+    expect(readShapes(room.doc).map((s) => s.id)).toEqual(["r1"]);
+    expect(errorsOf(viewer.conn)).toEqual([expect.objectContaining({ code: "READ_ONLY" })]);
+    expect(a.conn.frames).toEqual([]);
+  });
+
+  it("[R10] hello tells a viewer it is read-only, and its empty step 2 is no error", () => {
+    const conn = new FakeConn("v");
+    room.connect(conn, { readOnly: true });
+    expect(conn.controls()[0]).toMatchObject({ type: "hello", readOnly: true });
+    room.message(conn, syncFrame(SYNC_STEP2, Y.encodeStateAsUpdate(new Y.Doc())));
+    expect(errorsOf(conn)).toEqual([]);
+  });
+});
+
+describe("RoomServer persistence", () => {
+  function savedSvs(conn: FakeConn): Map<number, number>[] {
+    return conn
+      .controls()
+      .filter((m) => m.type === "saved")
+      .map((m) => Y.decodeStateVector(fromBase64(m.sv as string)));
+  }
+
+  it("[R11] a change is saved after the debounce, and everyone is told with a covering state vector", async () => {
+    const a = join("a");
+    const b = join("b");
+    addShape(a, "rect", "r1");
+    scheduler.advance(SAVE_DEBOUNCE_MS - 1);
+    await settle();
+    expect(storage.puts).toBe(0);
+    scheduler.advance(1);
+    await settle();
+    expect(storage.puts).toBe(1);
+    const clock = Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID)!;
+    for (const conn of [a.conn, b.conn]) {
+      const svs = savedSvs(conn);
+      expect(svs).toHaveLength(1);
+      expect(svs[0]!.get(a.doc.clientID)).toBe(clock);
+    }
+  });
+
+  it("[R11] under continuous changes a save still happens within SAVE_MAX_WAIT_MS", async () => {
+    const a = join("a");
+    const step = Math.floor(SAVE_DEBOUNCE_MS / 2);
+    let savedAt: number | null = null;
+    for (let i = 0; i < 100 && savedAt === null; i++) {
+      edit(a, (shapes) => shapes.set(`s${i}`, shapeToYMap(validShape("rect", `s${i}`))));
+      scheduler.advance(step);
+      await settle();
+      if (storage.puts > 0) savedAt = scheduler.time;
+    }
+    expect(savedAt).not.toBeNull();
+    expect(savedAt!).toBeLessThanOrEqual(SAVE_MAX_WAIT_MS + step);
+    expect(savedAt!).toBeGreaterThanOrEqual(SAVE_MAX_WAIT_MS);
+  });
+
+  it("[R11] many changes in one quiet period produce one save", async () => {
+    const a = join("a");
+    for (let i = 0; i < 20; i++) addShape(a, "rect", `r${i}`);
+    scheduler.advance(SAVE_MAX_WAIT_MS * 4);
+    await settle();
+    expect(storage.puts).toBe(1);
+    expect(room.stats.saves).toBe(1);
+  });
+
+  it("[R12] load() restores a saved snapshot into a new RoomServer", async () => {
+    const a = join("a");
+    addShape(a, "rect", "r1");
+    addShape(a, "sticky", "s1");
+    await room.flushSave();
+    const restored = newRoom();
+    await restored.load();
+    expect(readShapes(restored.doc)).toEqual(readShapes(room.doc));
+    expect(readShapes(restored.doc)).toHaveLength(2);
+    // A newcomer to the restored room is told that this state is already durable.
+    const conn = new FakeConn("n");
+    restored.connect(conn);
+    const saved = conn.controls().find((m) => m.type === "saved")!;
+    expect(Y.decodeStateVector(fromBase64(saved.sv as string)).get(a.doc.clientID)).toBe(
+      Y.decodeStateVector(Y.encodeStateVector(a.doc)).get(a.doc.clientID),
+    );
+  });
+
+  it("[R12] a snapshot over 128 KiB is chunked, restored byte-identical, and stale chunks go when it shrinks", async () => {
+    const a = join("a");
+    // ~300 KB of text that does not compress away.
+    let seed = 7;
+    const chars: string[] = [];
+    for (let i = 0; i < 300_000; i++) {
+      seed = (seed * 16807) % 2147483647;
+      chars.push(String.fromCharCode(33 + (seed % 90)));
+    }
+    const big = chars.join("");
+    edit(a, (shapes) => {
+      for (let i = 0; i < 20; i++) {
+        shapes.set(
+          `t${i}`,
+          shapeToYMap(
+            validShape("text", `t${i}`, { text: big.slice(i * 15_000, (i + 1) * 15_000) }),
+          ),
+        );
+      }
+    });
+    await room.flushSave();
+    const chunkKeys = () => [...storage.data.keys()].filter((k) => /^snapshot:\d+$/.test(k)).sort();
+    expect(chunkKeys().length).toBeGreaterThanOrEqual(3);
+    for (const k of chunkKeys()) {
+      expect((storage.data.get(k) as Uint8Array).byteLength).toBeLessThanOrEqual(128 * 1024);
+    }
+    const saved = Y.encodeStateAsUpdate(room.doc);
+    const restored = newRoom();
+    await restored.load();
+    expect(Y.encodeStateAsUpdate(restored.doc)).toEqual(saved);
+    const texts = readShapes(restored.doc)
+      .sort((p, q) => Number(p.id.slice(1)) - Number(q.id.slice(1)))
+      .map((shape) => shape.text);
+    expect(texts.join("")).toBe(big);
+
+    // Shrink: delete the text shapes; gc drops their content.
+    edit(a, (shapes) => {
+      for (let i = 0; i < 20; i++) shapes.delete(`t${i}`);
+    });
+    await room.flushSave();
+    expect(chunkKeys()).toEqual(["snapshot:0"]);
+    const again = newRoom();
+    await again.load();
+    expect(readShapes(again.doc)).toEqual([]);
+  });
+
+  it("[R12] data stored before a schema rule existed is repaired on load", async () => {
+    const old = new Y.Doc();
+    writeRawShape(old, "legacy", { type: "rect", x: "1", y: 2, stroke: "#zzzzzz" });
+    writeRawShape(old, "alien", { type: "blob" });
+    await new ChunkedSnapshotStore(storage).save(Y.encodeStateAsUpdate(old));
+    await room.load();
+    expect([...getShapes(room.doc).keys()]).toEqual(["legacy"]);
+    expect(getShapes(room.doc).get("legacy")!.toJSON()).toMatchObject({ x: 0, stroke: "#1e1e1e" });
+  });
+});
+
+describe("RoomServer HTTP snapshot", () => {
+  it("[R13] snapshot() returns valid shapes sorted by z then id, in public JSON form", () => {
+    const a = join("a");
+    edit(a, (shapes) => {
+      shapes.set("b", shapeToYMap(validShape("rect", "b", { z: "a1" })));
+      shapes.set("a", shapeToYMap(validShape("line", "a", { z: "a1" })));
+      shapes.set("c", shapeToYMap(validShape("sticky", "c", { z: "a0" })));
+      shapes.set("d", shapeToYMap(validShape("text", "d", { z: "Zz" })));
+    });
+    const snap = room.snapshot();
+    expect(snap.shapes.map((s) => s.id)).toEqual(["d", "c", "a", "b"]);
+    expect(snap.shapes[1]).toEqual({
+      id: "c",
+      type: "sticky",
+      x: 10,
+      y: 20,
+      rotation: 0,
+      stroke: "#112233",
+      fill: "#ffec99",
+      strokeWidth: 2,
+      z: "a0",
+      width: 100,
+      height: 50,
+      text: "hello",
+    });
+    expect(snap.shapes[2]).not.toHaveProperty("width");
+    expect(snap.shapes[2]).toHaveProperty("points", [0, 0, 30, 40]);
+  });
+});
