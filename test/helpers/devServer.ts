@@ -27,6 +27,8 @@ export interface DevServerOptions {
   persistDir?: string;
   /** Port to listen on; a free loopback port if omitted. */
   port?: number;
+  /** Variables for the room (`--var KEY=VALUE`), e.g. benchmark switches. */
+  vars?: Record<string, string>;
 }
 
 export interface DevServer {
@@ -147,6 +149,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
         persistDir,
         "--disable-request-cf-fetch",
         "--no-hotkeys",
+        ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
       ],
       {
         cwd: REPO_ROOT,

@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: every benchmark against a real `partykit dev`, one table per benchmark, each
+ * figure beside its baseline from the same run; results go to bench/results.json.
+ *
+ * Environment: BENCH_SECONDS (presence run length, default 20), BENCH_ONLY (comma list of
+ * benchmark names to run).
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { printTable } from "./lib/table";
+import { presenceBenchmark } from "./presence";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+const want = (name: string) => !only || only.includes(name);
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  },
+  node: process.version,
+};
+
+if (want("presence")) {
+  const sizes = (process.env.BENCH_SIZES ?? "10,25,50,100").split(",").map(Number);
+  const rows = await presenceBenchmark({ sizes, seconds });
+  printTable(
+    `Presence: cursors at 20 Hz per client, ${seconds} s per row (baseline = relay every message)`,
+    rows as unknown as Record<string, number | string>[],
+  );
+  results.presence = rows;
+}
+
+const out = join(here, "results.json");
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${out}`);
