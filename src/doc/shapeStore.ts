@@ -1,0 +1,160 @@
+/**
+ * The document model: every local write to the shared `shapes` map goes through here, as one
+ * transaction with LOCAL_ORIGIN, so one user action is one undo step and remote changes are
+ * never undone. Pure Yjs, no React: unit-tested in Node.
+ */
+import * as Y from "yjs";
+import { getShapes, keysFor, readShapes, type ShapeMap, shapeToYMap } from "../shared/doc";
+import { POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
+import { newShapeId } from "./ids";
+import { LOCAL_ORIGIN } from "./origin";
+import { applyTextDiff } from "./textDiff";
+import { keysOnTop, type ZMove, type ZPatch, zPatchFor } from "./zorder";
+
+/** A partial update of one shape (id required). `text` is applied as a minimal diff. */
+export type ShapePatch = { id: string } & Partial<Omit<Shape, "id" | "type">>;
+
+/** How far a duplicate or a paste is offset from its original, in canvas units. */
+export const DUPLICATE_OFFSET = 16;
+
+/** A shape without id and z, as tools produce it before it joins the document. */
+export type NewShape = Omit<Shape, "id" | "z">;
+
+const sameValue = (a: unknown, b: unknown): boolean => {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => v === b[i]);
+  }
+  return a === b;
+};
+
+export class ShapeStore {
+  readonly shapes: Y.Map<ShapeMap>;
+  readonly undoManager: Y.UndoManager;
+
+  constructor(readonly doc: Y.Doc) {
+    this.shapes = getShapes(doc);
+    this.undoManager = new Y.UndoManager(this.shapes, {
+      trackedOrigins: new Set([LOCAL_ORIGIN]),
+      // Typing bursts merge into one step; gestures call endStep() so each is its own step.
+      captureTimeout: 300,
+    });
+  }
+
+  /** Every valid shape in paint order. */
+  read(): Shape[] {
+    return readShapes(this.doc);
+  }
+
+  /** One local transaction, closed as its own undo step. */
+  transact(fn: () => void): void {
+    this.doc.transact(fn, LOCAL_ORIGIN);
+    this.undoManager.stopCapturing();
+  }
+
+  private writeZ(patch: ZPatch): void {
+    for (const [id, z] of patch) this.shapes.get(id)?.set("z", z);
+  }
+
+  /** Adds shapes on top of everything (in the given order); returns their new ids. */
+  create(newShapes: readonly NewShape[]): string[] {
+    if (newShapes.length === 0) return [];
+    const ids = newShapes.map(() => newShapeId());
+    this.transact(() => {
+      const { keys, rekey } = keysOnTop(this.read(), newShapes.length);
+      this.writeZ(rekey);
+      newShapes.forEach((s, i) => {
+        const shape: Shape = { ...s, id: ids[i]!, z: keys[i]! };
+        this.shapes.set(shape.id, shapeToYMap(shape));
+      });
+    });
+    return ids;
+  }
+
+  /** Writes only the keys that actually change (every overwrite leaves bytes behind forever). */
+  update(patches: readonly ShapePatch[]): void {
+    if (patches.length === 0) return;
+    this.transact(() => {
+      for (const { id, ...changes } of patches) this.applyPatch(id, changes);
+    });
+  }
+
+  private applyPatch(id: string, changes: Partial<Shape>): void {
+    const map = this.shapes.get(id);
+    if (!(map instanceof Y.Map)) return;
+    const type = map.get("type") as Shape["type"];
+    const allowed = new Set<string>(keysFor(type));
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined || !allowed.has(key)) continue;
+      if (key === "text" && TEXT_TYPES.has(type)) {
+        const current = map.get("text");
+        if (current instanceof Y.Text) applyTextDiff(current, value as string);
+        else map.set("text", new Y.Text(value as string));
+        continue;
+      }
+      if (key === "points" && POINT_TYPES.has(type)) {
+        const current = map.get("points");
+        const plain = current instanceof Y.Array ? current.toArray() : current;
+        if (!sameValue(plain, value)) map.set("points", [...(value as number[])]);
+        continue;
+      }
+      if (!sameValue(map.get(key), value)) map.set(key, value);
+    }
+  }
+
+  remove(ids: readonly string[]): void {
+    const present = ids.filter((id) => this.shapes.has(id));
+    if (present.length === 0) return;
+    this.transact(() => {
+      for (const id of present) this.shapes.delete(id);
+    });
+  }
+
+  /** Copies of the given shapes, offset and on top, in their paint order; returns the new ids. */
+  duplicate(ids: readonly string[], offset = DUPLICATE_OFFSET): string[] {
+    const wanted = new Set(ids);
+    const originals = this.read().filter((s) => wanted.has(s.id));
+    return this.create(originals.map((s) => offsetShape(s, offset)));
+  }
+
+  moveZ(ids: readonly string[], move: ZMove): void {
+    const patch = zPatchFor(this.read(), new Set(ids), move);
+    if (patch.size === 0) return;
+    this.transact(() => this.writeZ(patch));
+  }
+
+  /** The live Y.Text of a text or sticky shape (created if an old client stored a string). */
+  textOf(id: string): Y.Text | null {
+    const map = this.shapes.get(id);
+    if (!(map instanceof Y.Map)) return null;
+    const text = map.get("text");
+    return text instanceof Y.Text ? text : null;
+  }
+
+  /** Applies typing as a minimal diff. Not closed as a step: a typing burst is one undo step. */
+  setText(id: string, next: string): void {
+    this.doc.transact(() => this.applyPatch(id, { text: next }), LOCAL_ORIGIN);
+  }
+
+  /** Ends the current undo step (after a text edit session). */
+  endStep(): void {
+    this.undoManager.stopCapturing();
+  }
+
+  undo(): void {
+    this.undoManager.undo();
+  }
+
+  redo(): void {
+    this.undoManager.redo();
+  }
+
+  destroy(): void {
+    this.undoManager.destroy();
+  }
+}
+
+/** A shape without its identity and paint position, moved by `offset`. */
+export function offsetShape(shape: Shape, offset: number): NewShape {
+  const { id: _id, z: _z, ...rest } = shape;
+  return { ...rest, x: shape.x + offset, y: shape.y + offset, points: [...shape.points] };
+}

@@ -1,0 +1,43 @@
+/** The connection badge: state and "saved" as data attributes (automation hook) and words. */
+import { useEffect, useState } from "react";
+import type { ConnectionStatus, RoomClient } from "../net/types";
+
+export function describeStatus(s: ConnectionStatus): string {
+  if (s.fatal) return `Disconnected — ${s.fatal}`;
+  const saved = s.saved ? "Saved" : "Saving…";
+  switch (s.state) {
+    case "connecting":
+      return "Connecting…";
+    case "connected":
+      return s.readOnly ? `Connected · View only` : `Connected · ${saved}`;
+    case "reconnecting":
+      return s.attempt > 0 ? `Reconnecting (attempt ${s.attempt})…` : "Reconnecting…";
+    case "offline":
+      return "Offline — your edits are kept on this device";
+    default: {
+      const never: never = s.state;
+      return String(never);
+    }
+  }
+}
+
+export function StatusBadge({ client }: { client: RoomClient }) {
+  const [status, setStatus] = useState(() => client.getStatus());
+  useEffect(() => {
+    setStatus(client.getStatus());
+    return client.onStatus(setStatus);
+  }, [client]);
+  return (
+    <div
+      className={`status status-${status.state}`}
+      data-testid="connection-status"
+      data-state={status.state}
+      data-saved={String(status.saved)}
+      role="status"
+      aria-live="polite"
+    >
+      <span className="status-dot" aria-hidden="true" />
+      {describeStatus(status)}
+    </div>
+  );
+}

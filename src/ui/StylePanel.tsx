@@ -1,0 +1,147 @@
+/** Stroke, fill and width for the selection, or for the next shape when nothing is selected. */
+import type { ZMove } from "../doc/zorder";
+import type { ShapeStyle } from "../tools/shapeFactory";
+import { ICONS } from "./icons";
+
+export const STROKE_COLORS = ["#1e1e1e", "#e03131", "#2f9e44", "#1971c2", "#f08c00", "#9c36b5"];
+export const FILL_COLORS = ["transparent", "#ffc9c9", "#b2f2bb", "#a5d8ff", "#ffec99", "#eebefa"];
+export const STROKE_WIDTHS = [
+  { width: 1, label: "Thin" },
+  { width: 2, label: "Regular" },
+  { width: 4, label: "Bold" },
+  { width: 8, label: "Extra bold" },
+];
+
+interface Props {
+  style: ShapeStyle;
+  onStyle: (change: Partial<ShapeStyle>) => void;
+  selectionCount: number;
+  onZ: (move: ZMove) => void;
+  onDuplicate: () => void;
+  onDelete: () => void;
+}
+
+function Swatch({
+  color,
+  active,
+  onClick,
+  label,
+}: {
+  color: string;
+  active: boolean;
+  onClick: () => void;
+  label: string;
+}) {
+  return (
+    <button
+      type="button"
+      className={active ? "swatch active" : "swatch"}
+      style={color === "transparent" ? undefined : { background: color }}
+      data-transparent={color === "transparent" || undefined}
+      title={label}
+      aria-label={label}
+      aria-pressed={active}
+      onClick={onClick}
+    />
+  );
+}
+
+export function StylePanel({ style, onStyle, selectionCount, onZ, onDuplicate, onDelete }: Props) {
+  return (
+    <div className="style-panel panel" data-testid="style-panel">
+      <div className="panel-label">Stroke</div>
+      <div className="swatches">
+        {STROKE_COLORS.map((c) => (
+          <Swatch
+            key={c}
+            color={c}
+            active={style.stroke === c}
+            label={`Stroke ${c}`}
+            onClick={() => onStyle({ stroke: c })}
+          />
+        ))}
+      </div>
+      <div className="panel-label">Fill</div>
+      <div className="swatches">
+        {FILL_COLORS.map((c) => (
+          <Swatch
+            key={c}
+            color={c}
+            active={style.fill === c}
+            label={c === "transparent" ? "No fill" : `Fill ${c}`}
+            onClick={() => onStyle({ fill: c })}
+          />
+        ))}
+      </div>
+      <div className="panel-label">Stroke width</div>
+      <div className="widths">
+        {STROKE_WIDTHS.map((w) => (
+          <button
+            key={w.width}
+            type="button"
+            className={style.strokeWidth === w.width ? "width-button active" : "width-button"}
+            title={w.label}
+            aria-label={w.label}
+            aria-pressed={style.strokeWidth === w.width}
+            onClick={() => onStyle({ strokeWidth: w.width })}
+          >
+            <span style={{ height: Math.min(w.width, 6) }} />
+          </button>
+        ))}
+      </div>
+      {selectionCount > 0 && (
+        <>
+          <div className="panel-label">Layers</div>
+          <div className="actions">
+            <button
+              type="button"
+              title="Send to back — Ctrl+Shift+["
+              aria-label="Send to back"
+              onClick={() => onZ("back")}
+            >
+              {ICONS.back}
+            </button>
+            <button
+              type="button"
+              title="Send backward — Ctrl+["
+              aria-label="Send backward"
+              onClick={() => onZ("backward")}
+            >
+              {ICONS.backward}
+            </button>
+            <button
+              type="button"
+              title="Bring forward — Ctrl+]"
+              aria-label="Bring forward"
+              onClick={() => onZ("forward")}
+            >
+              {ICONS.forward}
+            </button>
+            <button
+              type="button"
+              title="Bring to front — Ctrl+Shift+]"
+              aria-label="Bring to front"
+              onClick={() => onZ("front")}
+            >
+              {ICONS.front}
+            </button>
+          </div>
+          <div className="panel-label">Actions</div>
+          <div className="actions">
+            <button
+              type="button"
+              title="Duplicate — Ctrl+D"
+              aria-label="Duplicate"
+              onClick={onDuplicate}
+            >
+              {ICONS.duplicate}
+            </button>
+            <button type="button" title="Delete — Delete" aria-label="Delete" onClick={onDelete}>
+              {ICONS.trash}
+            </button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
