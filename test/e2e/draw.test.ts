@@ -1,0 +1,137 @@
+/**
+ * End to end in a real Chromium against a real `partykit dev`: two users in one room, one draws
+ * a rectangle with the mouse, the other sees it; undo removes it for both; a reload shows the
+ * board again. Reads the document through the page's automation hook `window.__sketchroom`.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
+import { type DevServer, startDevServer } from "../helpers/devServer";
+import { fetchSnapshot } from "../helpers/shapes";
+import { waitFor } from "../helpers/wait";
+import { uniqueRoomId } from "../helpers/yclient";
+
+/** A shape as read from the page's document (raw, before validation). */
+type RawShape = { id: string; type?: unknown; x?: unknown; y?: unknown } & Record<string, unknown>;
+
+let server: DevServer;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  server = await startDevServer();
+  session = await launchBrowser();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.dispose();
+});
+
+/** Every entry of the page's shapes map, via the automation hook. */
+async function shapesIn(page: Page): Promise<RawShape[]> {
+  return page.evaluate(() => {
+    type YMapLike = { toJSON(): Record<string, unknown> };
+    const hook = (
+      window as unknown as {
+        __sketchroom?: { doc: { getMap(name: string): Map<string, YMapLike> } };
+      }
+    ).__sketchroom;
+    if (!hook) throw new Error("window.__sketchroom is missing");
+    const out: { id: string }[] = [];
+    hook.doc.getMap("shapes").forEach((value, id) => {
+      out.push({ id, ...value.toJSON() });
+    });
+    return out;
+  });
+}
+
+async function openRoom(page: Page, roomId: string): Promise<void> {
+  await page.goto(`${server.url}/r/${roomId}`, { waitUntil: "domcontentloaded" });
+  await page
+    .locator('[data-testid="connection-status"][data-state="connected"]')
+    .waitFor({ state: "attached", timeout: 30_000 });
+}
+
+/** The drawn rect: where the drag was, within a few pixels (snapping, stroke). */
+function isDrawnRect(s: RawShape): boolean {
+  const near = (v: unknown, want: number) => typeof v === "number" && Math.abs(v - want) <= 4;
+  return (
+    s.type === "rect" &&
+    near(s.x, 200) &&
+    near(s.y, 200) &&
+    near(s.width, 200) &&
+    near(s.height, 150)
+  );
+}
+
+function expectNoErrors(...all: PageErrors[]): void {
+  expect(all.flatMap((e) => e.messages)).toEqual([]);
+}
+
+describe("drawing together", () => {
+  test("a rectangle drawn in one page appears in another, undo removes it, reload keeps it", async () => {
+    const room = uniqueRoomId("e2e");
+    const a = await session.newPage("A");
+    const b = await session.newPage("B");
+    await openRoom(a.page, room);
+    await openRoom(b.page, room);
+
+    // Canvas (0, 0) is the stage's top-left at zoom 1 in a new room.
+    const stage = a.page.locator('[data-testid="canvas"] canvas').first();
+    const box = await stage.boundingBox();
+    if (!box) throw new Error("the canvas has no bounding box");
+    await a.page.keyboard.press("r");
+    await a.page.mouse.move(box.x + 200, box.y + 200);
+    await a.page.mouse.down();
+    await a.page.mouse.move(box.x + 300, box.y + 275, { steps: 5 });
+    await a.page.mouse.move(box.x + 400, box.y + 350, { steps: 5 });
+    await a.page.mouse.up();
+
+    const drawn = await waitFor(async () => (await shapesIn(b.page)).find(isDrawnRect), {
+      timeout: 10_000,
+      message: "page B's document holds a rect at (200, 200) sized 200×150",
+    }).catch(async (err: Error) => {
+      await a.page.screenshot({ path: "test-results/e2e-draw-A.png" }).catch(() => {});
+      const seen = async (p: Page) => JSON.stringify(await shapesIn(p).catch((e) => String(e)));
+      throw new Error(
+        `${err.message}\n  A has ${await seen(a.page)}\n  B has ${await seen(b.page)}` +
+          `\n  console: ${JSON.stringify([...a.errors.messages, ...b.errors.messages])}` +
+          "\n  (screenshot of A: test-results/e2e-draw-A.png)",
+      );
+    });
+    expect((await shapesIn(a.page)).map((s) => s.id)).toEqual([drawn.id]);
+    await waitFor(
+      async () => (await fetchSnapshot(server.url, room)).some((s) => s.id === drawn.id),
+      { message: "the HTTP snapshot holds the rect" },
+    );
+
+    await a.page.keyboard.press("Control+z");
+    await waitFor(async () => (await shapesIn(a.page)).length === 0, {
+      message: "undo removes the rect in A",
+    });
+    await waitFor(async () => (await shapesIn(b.page)).length === 0, {
+      message: "undo removes the rect in B",
+    });
+
+    await a.page.keyboard.press("Control+Shift+z");
+    await waitFor(async () => (await shapesIn(b.page)).some((s) => s.id === drawn.id), {
+      message: "redo brings the rect back in B",
+    });
+    await a.page
+      .locator('[data-testid="connection-status"][data-saved="true"]')
+      .waitFor({ state: "attached", timeout: 10_000 });
+
+    await b.page.reload({ waitUntil: "domcontentloaded" });
+    await b.page
+      .locator('[data-testid="connection-status"][data-state="connected"]')
+      .waitFor({ state: "attached", timeout: 30_000 });
+    await waitFor(
+      async () => (await shapesIn(b.page)).some((s) => s.id === drawn.id && isDrawnRect(s)),
+      {
+        message: "after a reload B shows the rect again",
+      },
+    );
+
+    expectNoErrors(a.errors, b.errors);
+  });
+});
