@@ -53,7 +53,7 @@ describe("ShapeStore", () => {
     const [id] = store.create([rect()]);
     const writes: string[] = [];
     getShapes(doc).observeDeep((events) => {
-      for (const e of events) if (e.target instanceof Y.Map) writes.push(...e.keysChanged);
+      for (const e of events) if (e instanceof Y.YMapEvent) writes.push(...e.keysChanged);
     });
     store.update([{ id: id!, x: 0, y: 30, width: 100 }]);
     expect(writes).toEqual(["y"]);
