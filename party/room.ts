@@ -40,6 +40,8 @@ export interface RoomConnection {
 export interface ConnectOptions {
   /** A view-only connection receives everything but may not change the document. */
   readOnly?: boolean;
+  /** Sent to editors in `hello` so they can share a view-only link. */
+  viewId?: string;
 }
 
 interface ConnectionInfo {
@@ -164,6 +166,7 @@ export class RoomServer {
       protocol: PROTOCOL_VERSION,
       readOnly,
       connectionId: conn.id,
+      ...(options.viewId && !readOnly ? { viewId: options.viewId } : {}),
     });
     // Sync step 1: our state vector; the client answers with what we lack.
     const encoder = encoding.createEncoder();

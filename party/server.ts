@@ -4,7 +4,7 @@
  */
 import type * as Party from "partykit/server";
 import { CloseCode } from "../src/shared/protocol";
-import { isValidRoomId } from "../src/shared/roomId";
+import { isValidRoomId, newRoomId } from "../src/shared/roomId";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
 
@@ -36,9 +36,37 @@ function roomIdFromUrl(url: string): string | null {
   }
 }
 
+/**
+ * Browsers send Origin on every socket upgrade. When ALLOWED_ORIGINS is set (comma-separated,
+ * e.g. "https://sketchroom.example"), an upgrade from any other page is refused, so a third-party
+ * site cannot open sockets with a visitor's browser. The app's own origin is always allowed;
+ * clients without an Origin (bots, scripts, stock Yjs clients in Node) are not browsers and pass.
+ */
+export function originAllowed(
+  req: { url: string; headers: { get(name: string): string | null } },
+  allowList: unknown,
+): boolean {
+  const origin = req.headers.get("origin");
+  if (!origin || typeof allowList !== "string" || allowList.trim() === "") return true;
+  try {
+    if (new URL(origin).host === new URL(req.url).host) return true;
+  } catch {
+    return false;
+  }
+  return allowList
+    .split(",")
+    .map((o) => o.trim())
+    .includes(origin);
+}
+
+const VIEW_ID_KEY = "viewId";
+const VIEW_REGISTERED_KEY = "viewRegistered";
+
 export default class SketchroomServer implements Party.Server {
   readonly room: RoomServer;
   private readonly adapters = new Map<string, RoomConnection>();
+  private viewId: string | null = null;
+  private viewRegistered = false;
 
   constructor(readonly party: Party.Room) {
     this.room = new RoomServer({
@@ -49,10 +77,13 @@ export default class SketchroomServer implements Party.Server {
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
   }
 
-  static onBeforeConnect(req: Party.Request): Party.Request | Response {
+  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
     const id = roomIdFromUrl(req.url);
     if (id === null || !isValidRoomId(id)) {
       return new Response("invalid room id", { status: 400 });
+    }
+    if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
+      return new Response("origin not allowed", { status: 403 });
     }
     return req;
   }
@@ -70,16 +101,45 @@ export default class SketchroomServer implements Party.Server {
 
   async onStart(): Promise<void> {
     await this.room.load();
+    this.viewId = (await this.party.storage.get<string>(VIEW_ID_KEY)) ?? null;
+    this.viewRegistered = (await this.party.storage.get<boolean>(VIEW_REGISTERED_KEY)) ?? false;
   }
 
-  onConnect(connection: Party.Connection): void {
+  onConnect(connection: Party.Connection, ctx: Party.ConnectionContext): void {
     if (!isValidRoomId(this.party.id)) {
       connection.close(CloseCode.INVALID_ROOM, "invalid room id");
       return;
     }
+    const readOnly = new URL(ctx.request.url).searchParams.get("mode") === "view";
+    if (!readOnly) this.ensureViewLink();
     const adapter = adapt(connection);
     this.adapters.set(connection.id, adapter);
-    this.room.connect(adapter);
+    this.room.connect(adapter, { readOnly, viewId: this.viewId ?? undefined });
+  }
+
+  /** Makes this room's view-only id on first use and registers it with the view party. */
+  private ensureViewLink(): void {
+    if (this.viewId === null) {
+      this.viewId = newRoomId();
+      void this.party.storage.put(VIEW_ID_KEY, this.viewId);
+    }
+    if (this.viewRegistered) return;
+    const viewId = this.viewId;
+    this.viewRegistered = true;
+    void (async () => {
+      try {
+        const res = await this.party.context.parties.view!.get(viewId).fetch({
+          method: "POST",
+          body: JSON.stringify({ roomId: this.party.id }),
+        });
+        if (!res.ok) throw new Error(`view link registration answered ${res.status}`);
+        await this.party.storage.put(VIEW_REGISTERED_KEY, true);
+      } catch (error) {
+        // Try again on the next editor's connection.
+        this.viewRegistered = false;
+        console.warn(`[room ${this.party.id}] ${String(error)}`);
+      }
+    })();
   }
 
   onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): void {

@@ -39,7 +39,14 @@ export type ErrorCode =
 
 export type ServerControlMessage =
   /** First message on every connection. */
-  | { type: "hello"; protocol: number; readOnly: boolean; connectionId: string }
+  | {
+      type: "hello";
+      protocol: number;
+      readOnly: boolean;
+      connectionId: string;
+      /** Editors only: the id of this room's view-only link (`/v/<viewId>`). */
+      viewId?: string;
+    }
   | { type: "pong"; t: number }
   /**
    * Everything up to this state vector (base64 of Y.encodeStateVector) is durable in room storage.

@@ -1,0 +1,147 @@
+/**
+ * View-only links. A room's edit capability is its id (144 random bits). A view link names a
+ * different random id, `viewId`, resolved by this party (`/parties/view/<viewId>`) to the room
+ * id, which never leaves the server. Each viewer's socket is piped to the room as a read-only
+ * connection (`?mode=view`): the room itself enforces read-only, this party only hides the id.
+ *
+ * Registration (viewId → roomId) comes from the room over a Durable Object stub, which does not
+ * pass through the worker's onBeforeRequest; POSTs from outside are refused there.
+ */
+import type * as Party from "partykit/server";
+import { CloseCode } from "../src/shared/protocol";
+import { isValidRoomId } from "../src/shared/roomId";
+
+const ROOM_KEY = "roomId";
+
+/** The Durable Object WebSocket returned by a stub's socket(): only what we use of it. */
+interface UpstreamSocket {
+  send(data: string | ArrayBuffer): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: "message", fn: (event: { data: unknown }) => void): void;
+  addEventListener(type: "close", fn: (event: { code: number; reason: string }) => void): void;
+}
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+};
+
+export default class ViewLinkServer implements Party.Server {
+  private roomId: string | null = null;
+  private readonly upstreams = new Map<string, UpstreamSocket>();
+  /** Frames a viewer sent before its upstream socket opened. */
+  private readonly pending = new Map<string, (string | ArrayBuffer | ArrayBufferView)[]>();
+
+  constructor(readonly party: Party.Room) {}
+
+  static onBeforeRequest(req: Party.Request): Party.Request | Response {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return new Response(JSON.stringify({ error: "method not allowed" }), {
+        status: 405,
+        headers: JSON_HEADERS,
+      });
+    }
+    return validId(req)
+      ? req
+      : new Response(JSON.stringify({ error: "invalid link" }), {
+          status: 400,
+          headers: JSON_HEADERS,
+        });
+  }
+
+  static onBeforeConnect(req: Party.Request): Party.Request | Response {
+    return validId(req) ? req : new Response("invalid link", { status: 400 });
+  }
+
+  async onStart(): Promise<void> {
+    this.roomId = (await this.party.storage.get<string>(ROOM_KEY)) ?? null;
+  }
+
+  async onRequest(req: Party.Request): Promise<Response> {
+    if (req.method === "POST") {
+      // Internal only (see above). The first registration wins; a view id never moves.
+      const body = (await req.json().catch(() => null)) as { roomId?: unknown } | null;
+      const roomId = body?.roomId;
+      if (typeof roomId !== "string" || !isValidRoomId(roomId))
+        return new Response("bad", { status: 400 });
+      if (this.roomId === null) {
+        this.roomId = roomId;
+        await this.party.storage.put(ROOM_KEY, roomId);
+      }
+      return new Response(this.roomId === roomId ? "ok" : "taken", {
+        status: this.roomId === roomId ? 200 : 409,
+      });
+    }
+    if (this.roomId === null) {
+      return new Response(JSON.stringify({ error: "unknown view link" }), {
+        status: 404,
+        headers: JSON_HEADERS,
+      });
+    }
+    const res = await this.party.context.parties.main!.get(this.roomId).fetch({ method: "GET" });
+    return new Response(await res.text(), { status: res.status, headers: JSON_HEADERS });
+  }
+
+  async onConnect(conn: Party.Connection): Promise<void> {
+    if (this.roomId === null) {
+      conn.close(CloseCode.INVALID_ROOM, "unknown view link");
+      return;
+    }
+    this.pending.set(conn.id, []);
+    let upstream: UpstreamSocket;
+    try {
+      upstream = (await this.party.context.parties
+        .main!.get(this.roomId)
+        .socket("/?mode=view")) as unknown as UpstreamSocket;
+    } catch {
+      this.pending.delete(conn.id);
+      conn.close(1011, "room unavailable");
+      return;
+    }
+    if (!this.pending.has(conn.id)) {
+      // The viewer left while we connected.
+      upstream.close(1000, "viewer left");
+      return;
+    }
+    this.upstreams.set(conn.id, upstream);
+    upstream.addEventListener("message", (event) => {
+      if (conn.readyState === 1) conn.send(event.data as string | ArrayBuffer);
+    });
+    upstream.addEventListener("close", (event) => {
+      this.upstreams.delete(conn.id);
+      // Pass the room's close code on (rate limited, room full, …): the client's retry policy reads it.
+      const code = event.code >= 4000 && event.code < 5000 ? event.code : 1012;
+      if (conn.readyState === 1) conn.close(code, event.reason || "room closed");
+    });
+    for (const frame of this.pending.get(conn.id) ?? [])
+      upstream.send(frame as string | ArrayBuffer);
+    this.pending.delete(conn.id);
+  }
+
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): void {
+    const upstream = this.upstreams.get(sender.id);
+    if (upstream) {
+      upstream.send(message as string | ArrayBuffer);
+      return;
+    }
+    const queue = this.pending.get(sender.id);
+    // Bounded: a viewer that floods before its upstream opens is closed like any flooder.
+    if (queue && queue.length < 100) queue.push(message);
+    else if (queue) sender.close(CloseCode.RATE_LIMITED, "rate limited");
+  }
+
+  onClose(conn: Party.Connection): void {
+    this.pending.delete(conn.id);
+    const upstream = this.upstreams.get(conn.id);
+    this.upstreams.delete(conn.id);
+    upstream?.close(1000, "viewer left");
+  }
+
+  onError(conn: Party.Connection): void {
+    this.onClose(conn);
+  }
+}
+
+function validId(req: Party.Request): boolean {
+  const match = new URL(req.url).pathname.match(/^\/parties\/view\/([^/?#]*)/);
+  return match !== null && isValidRoomId(match[1]!);
+}
