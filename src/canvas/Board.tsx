@@ -137,9 +137,9 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   const pointersRef = useRef(new Map<number, Point>());
   const spaceRef = useRef(false);
   const lastPointerRef = useRef<Point | null>(null);
-  const zoomFrame = useRef(0);
 
   const applyView = useCallback((view: View) => {
+    const zoomChanged = view.zoom !== viewRef.current.zoom;
     viewRef.current = view;
     const stage = stageRef.current;
     if (stage) {
@@ -154,8 +154,8 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       container.style.backgroundPosition = `${view.x}px ${view.y}px`;
     }
     for (const listener of viewListeners.current) listener(view);
-    cancelAnimationFrame(zoomFrame.current);
-    zoomFrame.current = requestAnimationFrame(() => propsRef.current.onZoom(view.zoom));
+    // Pans do not touch React; only a zoom change re-renders (the percentage display).
+    if (zoomChanged) propsRef.current.onZoom(view.zoom);
   }, []);
 
   const updateCursorStyle = useCallback(() => {
