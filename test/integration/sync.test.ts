@@ -245,3 +245,36 @@ describe("rooms", () => {
     expect(b2.shapes().map((s) => s.id)).toEqual(["only-in-b"]);
   });
 });
+
+describe("control messages", () => {
+  test("hello comes first, ping gets its pong, saved covers the peer's edits", async () => {
+    const room = uniqueRoomId();
+    const a = await peer(room);
+    await a.waitFor(() => a.controls.length > 0, { message: "a first control message" });
+    expect(a.controls[0]).toMatchObject({ type: "hello", protocol: expect.any(Number) });
+
+    a.sendControl({ type: "ping", t: 12345 });
+    await a.waitFor(() => a.controls.some((m) => m.type === "pong" && m.t === 12345), {
+      message: "pong for ping t=12345",
+    });
+
+    addShapes(a.doc, [makeShape()]);
+    expect(a.isSaved()).toBe(false);
+    await a.waitForSaved({ timeout: 2_000 });
+    expect(a.protocolErrors).toEqual([]);
+  });
+});
+
+describe("room ids", () => {
+  test.each([
+    ["a dot", "bad.id"],
+    ["129 characters", "x".repeat(129)],
+    ["a percent-encoded slash", "a%2Fb"],
+  ])("an id with %s is refused over HTTP and the socket", async (_, id) => {
+    const res = await fetch(`${server.url}/parties/main/${id}`);
+    await res.arrayBuffer();
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    await expect(connectPeer(server.wsUrl, id)).rejects.toThrow();
+  });
+});
