@@ -29,6 +29,7 @@ import {
 } from "../src/shared/protocol";
 import { PresenceRelay, realScheduler, type Scheduler } from "./presence";
 import type { SnapshotStore } from "./storage";
+import { isWellFormedUpdate } from "./updateGuard";
 
 /** The three things the room needs from a connection. */
 export interface RoomConnection {
@@ -317,6 +318,11 @@ export class RoomServer {
   }
 
   private applyClientUpdate(info: ConnectionInfo, update: Uint8Array): void {
+    // Structure first: Yjs trusts the counts inside an update (see updateGuard.ts).
+    if (!isWellFormedUpdate(update)) {
+      this.drop(info, CloseCode.MALFORMED, "malformed update");
+      return;
+    }
     if (info.readOnly) {
       // An empty step 2 (nothing to add) is normal from a view-only client and not an error.
       if (!isEmptyUpdate(update)) {
