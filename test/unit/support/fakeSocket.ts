@@ -22,6 +22,9 @@ export interface FakeSocket extends EventTarget {
   readonly sent: (string | ArrayBuffer | ArrayBufferView)[];
   /** Set when the client closed the socket. */
   clientClosed: { code?: number; reason?: string } | null;
+  /** Test hooks: called for every frame the client sends, and when the client closes. */
+  onSend: ((data: string | ArrayBuffer | ArrayBufferView) => void) | null;
+  onClientClose: ((code?: number, reason?: string) => void) | null;
   send(data: string | ArrayBuffer | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
   /** Server side: the handshake completes. */
@@ -52,6 +55,8 @@ export function createFakeWebSocket(onCreate?: (socket: FakeSocket) => void): Fa
     binaryType = "blob";
     readonly sent: (string | ArrayBuffer | ArrayBufferView)[] = [];
     clientClosed: { code?: number; reason?: string } | null = null;
+    onSend: ((data: string | ArrayBuffer | ArrayBufferView) => void) | null = null;
+    onClientClose: ((code?: number, reason?: string) => void) | null = null;
 
     constructor(readonly url: string) {
       super();
@@ -62,12 +67,14 @@ export function createFakeWebSocket(onCreate?: (socket: FakeSocket) => void): Fa
     send(data: string | ArrayBuffer | ArrayBufferView): void {
       if (this.readyState !== 1) throw new Error("InvalidStateError: socket not open");
       this.sent.push(data);
+      this.onSend?.(data);
     }
 
     close(code?: number, reason?: string): void {
       if (this.readyState >= 2) return;
       this.readyState = 3;
       this.clientClosed = { code, reason };
+      this.onClientClose?.(code, reason);
     }
 
     accept(): void {
