@@ -98,6 +98,32 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Process groups started here and not yet stopped. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+/**
+ * The dev server runs in its own process group (so one signal reaches workerd too), which also
+ * means it would outlive a test worker that dies without running afterAll. Kill what is left
+ * when the worker exits or is signalled (synchronous: nothing async runs there).
+ */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  const killAll = () => {
+    for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
+  };
+  process.once("exit", killAll);
+  // Vitest ends its fork workers with SIGTERM, where Node runs no "exit" handlers: clean up,
+  // then die of the same signal as before.
+  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const ownsDir = opts.persistDir === undefined;
   const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), "sketchroom-persist-"));
@@ -128,6 +154,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       },
       { timeout: 10_000, interval: 50, message: `process group ${pgid} to exit` },
     );
+    liveGroups.delete(pgid);
     child = null;
   };
 
@@ -159,6 +186,8 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
       },
     );
     child = proc;
+    if (proc.pid !== undefined) liveGroups.add(proc.pid);
+    installExitHook();
     exited = new Promise((res) => proc.once("exit", () => res()));
     proc.stdout?.on("data", append);
     proc.stderr?.on("data", append);
