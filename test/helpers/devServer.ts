@@ -29,6 +29,8 @@ export interface DevServerOptions {
   port?: number;
   /** Variables for the room (`--var KEY=VALUE`), e.g. benchmark switches. */
   vars?: Record<string, string>;
+  /** Another partykit.json (benchmarks add a stock baseline party), relative to the repo root. */
+  config?: string;
 }
 
 export interface DevServer {
@@ -177,6 +179,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
         "--disable-request-cf-fetch",
         "--no-hotkeys",
         ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
+        ...(opts.config ? ["--config", opts.config] : []),
       ],
       {
         cwd: REPO_ROOT,
