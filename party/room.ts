@@ -53,6 +53,8 @@ interface ConnectionInfo {
   lastRefill: number;
   /** Last time anything arrived from this connection. */
   lastSeen: number;
+  /** Sync updates from this connection applied to the document (echoed as `saved.seq`). */
+  applied: number;
 }
 
 /** Sync sub-message types of y-protocols. */
@@ -160,6 +162,7 @@ export class RoomServer {
       tokens: RATE_BUCKET_SIZE,
       lastRefill: this.scheduler.now(),
       lastSeen: this.scheduler.now(),
+      applied: 0,
     });
     this.startSweep();
     this.sendControl(conn, {
@@ -177,7 +180,7 @@ export class RoomServer {
     conn.send(encoding.toUint8Array(encoder));
     const presence = this.presence.fullFrame(conn.id);
     if (presence) conn.send(presence);
-    this.sendControl(conn, { type: "saved", sv: this.savedSv });
+    this.sendControl(conn, { type: "saved", sv: this.savedSv, seq: 0 });
   }
 
   disconnect(conn: RoomConnection): void {
@@ -340,6 +343,7 @@ export class RoomServer {
     }
     this.touched.clear();
     Y.applyUpdate(this.doc, update, info.conn);
+    info.applied++;
     this.approxDocBytes += update.byteLength;
     this.repairTouched(info);
   }
@@ -432,6 +436,8 @@ export class RoomServer {
     this.firstUnsavedAt = null;
     const snapshot = Y.encodeStateAsUpdate(this.doc);
     const sv = toBase64(Y.encodeStateVector(this.doc));
+    const applied = new Map<RoomConnection, number>();
+    for (const info of this.connections.values()) applied.set(info.conn, info.applied);
     this.approxDocBytes = snapshot.byteLength;
     this.saving = (async () => {
       try {
@@ -439,7 +445,7 @@ export class RoomServer {
         this.stats.saves++;
         this.savedSv = sv;
         for (const info of this.connections.values()) {
-          this.sendControl(info.conn, { type: "saved", sv });
+          this.sendControl(info.conn, { type: "saved", sv, seq: applied.get(info.conn) ?? 0 });
         }
       } catch (error) {
         this.stats.saveFailures++;

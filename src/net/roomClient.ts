@@ -49,6 +49,13 @@ class SyncedRoomClient implements RoomClient {
   private readonly noticeListeners = new Set<(n: RoomNotice) => void>();
   /** Highest clock per Yjs client id among edits not yet acknowledged as durable. */
   private readonly unsaved = new Map<number, number>();
+  /** Sync updates (step 2 and updates) sent on the current connection. */
+  private sentUpdates = 0;
+  /**
+   * A delete-only local edit is not visible in a state vector: it is saved once the room's
+   * `saved.seq` reaches the message that carried it. null = none pending; Infinity = not sent yet.
+   */
+  private pendingDeleteSeq: number | null = null;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private readonly cleanups: (() => void)[] = [];
 
@@ -154,6 +161,8 @@ class SyncedRoomClient implements RoomClient {
   // ---- Sync ---------------------------------------------------------------------------------
 
   private onOpen(): void {
+    this.sentUpdates = 0;
+    if (this.pendingDeleteSeq !== null) this.pendingDeleteSeq = Number.POSITIVE_INFINITY;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.Sync);
     syncProtocol.writeSyncStep1(encoder, this.doc);
@@ -179,8 +188,13 @@ class SyncedRoomClient implements RoomClient {
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, MessageType.Sync);
         syncProtocol.readSyncMessage(decoder, encoder, this.doc, REMOTE);
-        // Only a step 1 produces a reply (our step 2).
-        if (encoding.length(encoder) > 1) this.connection.send(encoding.toUint8Array(encoder));
+        // Only a step 1 produces a reply (our step 2, which carries our whole delete set).
+        if (encoding.length(encoder) > 1 && this.connection.send(encoding.toUint8Array(encoder))) {
+          this.sentUpdates++;
+          if (this.pendingDeleteSeq === Number.POSITIVE_INFINITY) {
+            this.pendingDeleteSeq = this.sentUpdates;
+          }
+        }
       } else if (type === MessageType.Awareness) {
         awarenessProtocol.applyAwarenessUpdate(
           this.awareness,
@@ -209,7 +223,14 @@ class SyncedRoomClient implements RoomClient {
         for (const [client, clock] of this.unsaved) {
           if ((sv.get(client) ?? 0) >= clock) this.unsaved.delete(client);
         }
-        this.setStatus({ saved: this.unsaved.size === 0 });
+        if (
+          this.pendingDeleteSeq !== null &&
+          typeof message.seq === "number" &&
+          message.seq >= this.pendingDeleteSeq
+        ) {
+          this.pendingDeleteSeq = null;
+        }
+        this.setStatus({ saved: this.unsaved.size === 0 && this.pendingDeleteSeq === null });
         return;
       }
       case "error":
@@ -231,12 +252,19 @@ class SyncedRoomClient implements RoomClient {
     for (const [client, clock] of to) {
       if ((this.unsaved.get(client) ?? 0) < clock) this.unsaved.set(client, clock);
     }
-    if (this.unsaved.size > 0 && this.status.saved) this.setStatus({ saved: false });
+    // No new structs: only deletions, which a state vector cannot show.
+    const deleteOnly = to.size === 0;
+    if (deleteOnly) this.pendingDeleteSeq = Number.POSITIVE_INFINITY;
+    if ((this.unsaved.size > 0 || deleteOnly) && this.status.saved)
+      this.setStatus({ saved: false });
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.Sync);
     syncProtocol.writeUpdate(encoder, update);
     // Not sent while disconnected: the handshake on reconnect carries it.
-    this.connection.send(encoding.toUint8Array(encoder));
+    if (this.connection.send(encoding.toUint8Array(encoder))) {
+      this.sentUpdates++;
+      if (deleteOnly) this.pendingDeleteSeq = this.sentUpdates;
+    }
   };
 
   private onAwarenessUpdate = (

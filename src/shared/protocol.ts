@@ -50,9 +50,12 @@ export type ServerControlMessage =
   | { type: "pong"; t: number }
   /**
    * Everything up to this state vector (base64 of Y.encodeStateVector) is durable in room storage.
-   * A client is saved when its own state vector is covered.
+   * A client is saved when its own state vector is covered. `seq` counts the sync updates
+   * (step 2 and update messages) from this connection that the room had applied when it took the
+   * snapshot: a state vector cannot show deletions, so a delete-only edit is saved once `seq`
+   * reaches the message that carried it.
    */
-  | { type: "saved"; sv: string }
+  | { type: "saved"; sv: string; seq?: number }
   | { type: "error"; code: ErrorCode; message: string; ids?: string[] };
 
 export type ServerControlMessageType = ServerControlMessage["type"];
