@@ -446,6 +446,24 @@ describe("RoomServer persistence", () => {
     }
   });
 
+  it("[R11] saved.seq counts the author's applied sync updates at snapshot time (delete-only edits)", async () => {
+    const a = join("a"); // join sent a step 1 only: nothing applied yet
+    const b = join("b");
+    addShape(a, "rect", "r1");
+    edit(a, (shapes) => shapes.delete("r1"));
+    await room.flushSave();
+    const last = (conn: FakeConn) =>
+      conn
+        .controls()
+        .filter((m) => m.type === "saved")
+        .at(-1)!;
+    expect(last(a.conn).seq).toBe(2);
+    expect(last(b.conn).seq).toBe(0);
+    const fresh = new FakeConn("c");
+    room.connect(fresh);
+    expect(fresh.controls().find((m) => m.type === "saved")!.seq).toBe(0);
+  });
+
   it("[R11] under continuous changes a save still happens within SAVE_MAX_WAIT_MS", async () => {
     const a = join("a");
     const step = Math.floor(SAVE_DEBOUNCE_MS / 2);

@@ -1,0 +1,205 @@
+/**
+ * createRoomClient wired to an in-memory RoomServer through fake sockets.
+ *
+ *  [RC1] Two clients converge through the room, both ways.
+ *  [RC2] Data-saved: after a local edit `saved` is false until a `saved` message from the room
+ *        covers it, then true; this holds for every kind of edit, deletions included.
+ *  [RC3] Awareness is not sent while disconnected; the local state is announced on reconnect.
+ *  [RC4] Edits made while disconnected reach the room on reconnect (the handshake carries them).
+ *  [RC5] hello's readOnly reaches the status; room errors reach notice listeners.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as Y from "yjs";
+import { RoomServer } from "../../party/room";
+import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
+import { createRoomClient } from "../../src/net/roomClient";
+import type { RoomClient, RoomNotice } from "../../src/net/types";
+import { SAVE_MAX_WAIT_MS } from "../../src/shared/constants";
+import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { FakeScheduler, settle, validShape, writeRawShape } from "./support/fakes";
+import { linkToRoom, type RoomLink } from "./support/roomLink";
+
+let scheduler: FakeScheduler;
+let storage: MemoryStorage;
+let room: RoomServer;
+let link: RoomLink;
+let clients: RoomClient[];
+
+beforeEach(() => {
+  // Only the timers the client uses; setImmediate stays real so async storage can settle.
+  vi.useFakeTimers({
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+  });
+  scheduler = new FakeScheduler();
+  storage = new MemoryStorage();
+  room = new RoomServer({ store: new ChunkedSnapshotStore(storage), scheduler });
+  link = linkToRoom(room);
+  clients = [];
+});
+
+afterEach(() => {
+  for (const c of clients) c.destroy();
+  room.destroy();
+  vi.useRealTimers();
+});
+
+function client(): RoomClient {
+  const c = createRoomClient("room1", {
+    host: "127.0.0.1:1",
+    persistLocally: false,
+    guardUnload: false,
+    WebSocket: link.WebSocket,
+  });
+  clients.push(c);
+  return c;
+}
+
+/** Lets sockets open and every queued frame flow until the network is quiet. */
+async function drain(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    await vi.advanceTimersByTimeAsync(1);
+    if (link.pump() === 0) break;
+  }
+}
+
+/** Lets `ms` of client time pass with the network live (heartbeats answered, retries made). */
+async function elapse(ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 250) {
+    await vi.advanceTimersByTimeAsync(250);
+    link.pump();
+  }
+  await drain();
+}
+
+/** Lets the room's debounced save run and its `saved` message arrive. */
+async function saveAndDrain(): Promise<void> {
+  scheduler.advance(SAVE_MAX_WAIT_MS);
+  await settle();
+  await drain();
+}
+
+const ids = (c: RoomClient) => readShapes(c.doc).map((s) => s.id);
+
+describe("RoomClient against an in-memory room", () => {
+  it("[RC1] two clients converge both ways", async () => {
+    const a = client();
+    const b = client();
+    await drain();
+    expect(a.getStatus().state).toBe("connected");
+    expect(b.getStatus().state).toBe("connected");
+    getShapes(a.doc).set("r1", shapeToYMap(validShape("rect", "r1")));
+    await drain();
+    expect(ids(b)).toEqual(["r1"]);
+    getShapes(b.doc).get("r1")!.set("x", 99);
+    getShapes(b.doc).set("e1", shapeToYMap(validShape("ellipse", "e1", { z: "a1" })));
+    await drain();
+    expect(readShapes(a.doc)).toEqual(readShapes(b.doc));
+    expect(readShapes(room.doc)).toEqual(readShapes(a.doc));
+    expect(readShapes(a.doc)[0]!.x).toBe(99);
+  });
+
+  it("[RC2] saved is false after a local edit until the room's saved message covers it", async () => {
+    const a = client();
+    await drain();
+    expect(a.getStatus().saved).toBe(true);
+    getShapes(a.doc).set("r1", shapeToYMap(validShape("rect", "r1")));
+    expect(a.getStatus().saved).toBe(false);
+    await drain();
+    // The room has the edit, but it is not durable yet.
+    expect(storage.puts).toBe(0);
+    expect(a.getStatus().saved).toBe(false);
+    await saveAndDrain();
+    expect(storage.puts).toBe(1);
+    expect(a.getStatus().saved).toBe(true);
+  });
+
+  it("[RC2] a remote edit never makes the receiver unsaved", async () => {
+    const a = client();
+    const b = client();
+    await drain();
+    getShapes(a.doc).set("r1", shapeToYMap(validShape("rect", "r1")));
+    await drain();
+    expect(b.getStatus().saved).toBe(true);
+  });
+
+  it("[RC2] deleting a shape (a delete-only update) is unsaved until the room has saved it", async () => {
+    const a = client();
+    await drain();
+    getShapes(a.doc).set("r1", shapeToYMap(validShape("rect", "r1")));
+    await drain();
+    await saveAndDrain();
+    expect(a.getStatus().saved).toBe(true);
+    getShapes(a.doc).delete("r1");
+    expect(a.getStatus().saved).toBe(false);
+    await drain();
+    expect(a.getStatus().saved).toBe(false);
+    await saveAndDrain();
+    expect(a.getStatus().saved).toBe(true);
+    const restored = new RoomServer({ store: new ChunkedSnapshotStore(storage), scheduler });
+    await restored.load();
+    expect(readShapes(restored.doc)).toEqual([]);
+  });
+
+  it("[RC3] awareness is not sent while disconnected, and is announced on reconnect", async () => {
+    const a = client();
+    const b = client();
+    await drain();
+    const socketA = link.sockets[0]!;
+    // The network drops A.
+    socketA.drop(1006);
+    room.disconnect(link.connOf(socketA));
+    expect(a.getStatus().state).toBe("reconnecting");
+    const sentBefore = socketA.sent.length;
+    link.accepting = false;
+    a.awareness.setLocalState({ user: { name: "A", color: "#ff0000" }, cursor: { x: 1, y: 2 } });
+    a.awareness.setLocalStateField("cursor", { x: 3, y: 4 });
+    await drain();
+    expect(socketA.sent.length).toBe(sentBefore);
+    expect(room.presence.clientIdOf(link.connOf(socketA).id)).toBeUndefined();
+    scheduler.advance(100);
+    await drain();
+    expect(b.awareness.getStates().get(a.doc.clientID)).toBeUndefined();
+    // Back online: the current state (not the history) is announced.
+    link.accepting = true;
+    await elapse(20_000);
+    expect(a.getStatus().state).toBe("connected");
+    expect(b.getStatus().state).toBe("connected");
+    expect(link.sockets).toHaveLength(3);
+    const socketA2 = link.latest()!;
+    expect(room.presence.clientIdOf(link.connOf(socketA2).id)).toBe(a.doc.clientID);
+    scheduler.advance(100);
+    await drain();
+    expect(b.awareness.getStates().get(a.doc.clientID)).toMatchObject({ cursor: { x: 3, y: 4 } });
+  });
+
+  it("[RC4] edits made while disconnected reach the room and the other client on reconnect", async () => {
+    const a = client();
+    const b = client();
+    await drain();
+    const socketA = link.sockets[0]!;
+    socketA.drop(1006);
+    room.disconnect(link.connOf(socketA));
+    link.accepting = false;
+    getShapes(a.doc).set("offline1", shapeToYMap(validShape("sticky", "offline1")));
+    await drain();
+    expect(ids(b)).toEqual([]);
+    expect(a.getStatus().saved).toBe(false);
+    link.accepting = true;
+    await elapse(20_000);
+    expect(ids(b)).toEqual(["offline1"]);
+    await saveAndDrain();
+    expect(a.getStatus().saved).toBe(true);
+  });
+
+  it("[RC5] room errors reach notice listeners and the repair reaches the author", async () => {
+    const a = client();
+    await drain();
+    const notices: RoomNotice[] = [];
+    a.onNotice((n) => notices.push(n));
+    writeRawShape(a.doc, "bad", { type: "rect", x: Number.NaN });
+    await drain();
+    expect(notices.map((n) => n.code)).toEqual(["INVALID_SHAPE"]);
+    expect(getShapes(a.doc).get("bad")!.get("x")).toBe(0);
+    expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(room.doc));
+  });
+});
