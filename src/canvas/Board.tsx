@@ -57,6 +57,8 @@ interface Props {
   style: ShapeStyle;
   selection: string[];
   editingId: string | null;
+  /** View-only connection: selecting and panning work, editing gestures do not. */
+  readOnly: boolean;
   onSelect: (ids: string[]) => void;
   /** A shape was drawn: the owner switches tools and selects it. */
   onCreated: (ids: string[], tool: ToolName) => void;
@@ -211,9 +213,11 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
             "bottom-right",
           ],
     );
+    tr.resizeEnabled(!props.readOnly);
+    tr.rotateEnabled(!props.readOnly);
     tr.forceUpdate();
     tr.getLayer()?.batchDraw();
-  }, [props.selection, props.shapes, props.tool, props.editingId]);
+  }, [props.selection, props.shapes, props.tool, props.editingId, props.readOnly]);
 
   const onTransformEnd = useCallback(() => {
     const tr = transformerRef.current;
@@ -352,6 +356,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
           capture(e);
           return;
         }
+        if (propsRef.current.readOnly) return;
         const layer = shapesLayerRef.current;
         const wanted = new Set(next);
         const nodes = (layer?.getChildren((n) => wanted.has(n.id())) ?? []).map((node) => ({

@@ -109,7 +109,9 @@ export function TextEditor({ store, board, target, onDone }: Props) {
       return onDone(id ?? null);
     }
     const id = target.shape.id;
-    if (!isSticky && text.trim() === "") {
+    if (store.readOnly) {
+      // Nothing was written; nothing to close.
+    } else if (!isSticky && text.trim() === "") {
       store.remove([id]);
     } else {
       // Height joins the typing's undo step (within the capture window), then the step closes.

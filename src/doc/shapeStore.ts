@@ -30,6 +30,8 @@ const sameValue = (a: unknown, b: unknown): boolean => {
 export class ShapeStore {
   readonly shapes: Y.Map<ShapeMap>;
   readonly undoManager: Y.UndoManager;
+  /** Set when the room says this connection may not write: every write becomes a no-op. */
+  readOnly = false;
 
   constructor(readonly doc: Y.Doc) {
     this.shapes = getShapes(doc);
@@ -47,6 +49,7 @@ export class ShapeStore {
 
   /** One local transaction, closed as its own undo step. */
   transact(fn: () => void): void {
+    if (this.readOnly) return;
     this.doc.transact(fn, LOCAL_ORIGIN);
     this.undoManager.stopCapturing();
   }
@@ -57,7 +60,7 @@ export class ShapeStore {
 
   /** Adds shapes on top of everything (in the given order); returns their new ids. */
   create(newShapes: readonly NewShape[]): string[] {
-    if (newShapes.length === 0) return [];
+    if (newShapes.length === 0 || this.readOnly) return [];
     const ids = newShapes.map(() => newShapeId());
     this.transact(() => {
       const { keys, rekey } = keysOnTop(this.read(), newShapes.length);
@@ -132,6 +135,7 @@ export class ShapeStore {
 
   /** Applies typing as a minimal diff. Not closed as a step: a typing burst is one undo step. */
   setText(id: string, next: string): void {
+    if (this.readOnly) return;
     this.doc.transact(() => this.applyPatch(id, { text: next }), LOCAL_ORIGIN);
   }
 
@@ -141,11 +145,11 @@ export class ShapeStore {
   }
 
   undo(): void {
-    this.undoManager.undo();
+    if (!this.readOnly) this.undoManager.undo();
   }
 
   redo(): void {
-    this.undoManager.redo();
+    if (!this.readOnly) this.undoManager.redo();
   }
 
   destroy(): void {

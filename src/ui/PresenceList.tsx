@@ -24,7 +24,15 @@ function readPeers(awareness: Awareness): Peer[] {
 export function PresenceList({ awareness }: { awareness: Awareness }) {
   const [peers, setPeers] = useState(() => readPeers(awareness));
   useEffect(() => {
-    const update = () => setPeers(readPeers(awareness));
+    // Awareness changes on every remote cursor move; re-render only when the list itself changes.
+    let last = "";
+    const update = () => {
+      const next = readPeers(awareness);
+      const key = JSON.stringify(next);
+      if (key === last) return;
+      last = key;
+      setPeers(next);
+    };
     update();
     awareness.on("change", update);
     return () => awareness.off("change", update);
@@ -39,9 +47,13 @@ export function PresenceList({ awareness }: { awareness: Awareness }) {
           title={p.name}
           style={{ borderColor: p.color }}
         >
-          <span className="avatar" style={{ background: p.color }} aria-hidden="true">
-            {p.name.slice(0, 1).toUpperCase()}
-          </span>
+          {/* The initial is drawn by CSS so the element's text is exactly the name (test hook). */}
+          <span
+            className="avatar"
+            style={{ background: p.color }}
+            data-initial={p.name.slice(0, 1).toUpperCase()}
+            aria-hidden="true"
+          />
           <span className="presence-name">{p.name}</span>
         </li>
       ))}

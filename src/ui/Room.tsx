@@ -66,8 +66,28 @@ export function Room({ client }: { client: RoomClient }) {
   const [zoom, setZoom] = useState(1);
   const [history, setHistory] = useState({ canUndo: false, canRedo: false });
   const [user, setUser] = useState<UserIdentity>(loadIdentity);
+  const [readOnly, setReadOnly] = useState(() => client.getStatus().readOnly);
+  const [notice, setNotice] = useState<string | null>(null);
   const clipboard = useRef<string | null>(null);
   const pasteHandled = useRef(0);
+
+  useEffect(() => {
+    const apply = (ro: boolean) => {
+      store.readOnly = ro;
+      setReadOnly(ro);
+      if (ro) setTool((t) => (t === "hand" ? t : "select"));
+    };
+    apply(client.getStatus().readOnly);
+    return client.onStatus((status) => apply(status.readOnly));
+  }, [client, store]);
+
+  // Notices from the room (a repaired shape, a refused write) show briefly.
+  useEffect(() => client.onNotice((n) => setNotice(n.message)), [client]);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 4000);
+    return () => clearTimeout(timer);
+  }, [notice]);
 
   const presence = useMemo(() => createPresenceSender(client.awareness), [client]);
   useEffect(() => () => presence.destroy(), [presence]);
@@ -177,6 +197,7 @@ export function Room({ client }: { client: RoomClient }) {
 
   const openEditor = useCallback(
     (request: EditRequest) => {
+      if (store.readOnly) return;
       if (request.kind === "existing") {
         setSelection([request.id]);
         setEditing({ kind: "existing", id: request.id });
@@ -185,7 +206,7 @@ export function Room({ client }: { client: RoomClient }) {
         setEditing({ kind: "new", shape: newTextShape(style, request.at) });
       }
     },
-    [style],
+    [store, style],
   );
 
   const onCreated = useCallback((ids: string[], drawnWith: ToolName) => {
@@ -299,7 +320,7 @@ export function Room({ client }: { client: RoomClient }) {
         return;
       }
       const next = toolForKey(e.key);
-      if (next) chooseTool(next);
+      if (next && (!store.readOnly || next === "select" || next === "hand")) chooseTool(next);
     };
     const onKeyUp = (e: KeyboardEvent) => {
       if (e.key === " ") boardRef.current?.setSpaceHeld(false);
@@ -384,6 +405,7 @@ export function Room({ client }: { client: RoomClient }) {
         style={style}
         selection={selection}
         editingId={editing?.kind === "existing" ? editing.id : null}
+        readOnly={readOnly}
         onSelect={setSelection}
         onCreated={onCreated}
         onEdit={openEditor}
@@ -412,22 +434,28 @@ export function Room({ client }: { client: RoomClient }) {
           <UserBadge user={user} onChange={updateUser} />
         </div>
       </div>
-      <Toolbar tool={tool} onTool={chooseTool} />
+      <Toolbar tool={tool} onTool={chooseTool} readOnly={readOnly} />
+      {notice && (
+        <div className="notice" role="status" data-testid="notice">
+          {notice}
+        </div>
+      )}
       <div className="top-right">
         <PresenceList awareness={client.awareness} />
         <StatusBadge client={client} />
         <ShareButton />
       </div>
-      {(selection.length > 0 || (tool !== "select" && tool !== "hand" && tool !== "eraser")) && (
-        <StylePanel
-          style={panelStyle}
-          onStyle={changeStyle}
-          selectionCount={selection.length}
-          onZ={moveZ}
-          onDuplicate={duplicate}
-          onDelete={remove}
-        />
-      )}
+      {!readOnly &&
+        (selection.length > 0 || (tool !== "select" && tool !== "hand" && tool !== "eraser")) && (
+          <StylePanel
+            style={panelStyle}
+            onStyle={changeStyle}
+            selectionCount={selection.length}
+            onZ={moveZ}
+            onDuplicate={duplicate}
+            onDelete={remove}
+          />
+        )}
       <ZoomControls
         zoom={zoom}
         onZoomIn={() => boardRef.current?.zoomBy(ZOOM_STEP)}

@@ -5,9 +5,13 @@ import { ICONS } from "./icons";
 interface Props {
   tool: ToolName;
   onTool: (tool: ToolName) => void;
+  /** View-only: only the tools that do not edit stay enabled. */
+  readOnly?: boolean;
 }
 
-export function Toolbar({ tool, onTool }: Props) {
+const VIEW_TOOLS: ReadonlySet<ToolName> = new Set(["select", "hand"]);
+
+export function Toolbar({ tool, onTool, readOnly = false }: Props) {
   return (
     <div className="toolbar panel" role="toolbar" aria-label="Tools">
       {TOOLS.map((t) => (
@@ -19,6 +23,7 @@ export function Toolbar({ tool, onTool }: Props) {
           title={`${t.label} — ${t.key}`}
           aria-label={t.label}
           aria-pressed={t.name === tool}
+          disabled={readOnly && !VIEW_TOOLS.has(t.name)}
           onClick={() => onTool(t.name)}
         >
           {ICONS[t.name]}
