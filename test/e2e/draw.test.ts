@@ -64,6 +64,31 @@ function isDrawnRect(s: RawShape): boolean {
   );
 }
 
+/**
+ * The pixels of every stage canvas in a small square around canvas point (x, y), as one string:
+ * a change means something was painted there. Konva draws each layer on its own <canvas>.
+ */
+async function pixelsAround(page: Page, x: number, y: number): Promise<string> {
+  return page.evaluate(
+    ([px, py]) => {
+      const canvases = [...document.querySelectorAll('[data-testid="canvas"] canvas')];
+      if (canvases.length === 0) throw new Error("no stage canvas");
+      return canvases
+        .map((node) => {
+          const c = node as HTMLCanvasElement;
+          const ratio = c.width / (c.clientWidth || c.width);
+          const r = Math.max(1, Math.round(3 * ratio));
+          const data = c
+            .getContext("2d")
+            ?.getImageData(Math.round(px * ratio) - r, Math.round(py * ratio) - r, 2 * r, 2 * r);
+          return data ? Array.from(data.data).join(",") : "";
+        })
+        .join("|");
+    },
+    [x, y] as const,
+  );
+}
+
 function expectNoErrors(...all: PageErrors[]): void {
   expect(all.flatMap((e) => e.messages)).toEqual([]);
 }
@@ -75,6 +100,9 @@ describe("drawing together", () => {
     const b = await session.newPage("B");
     await openRoom(a.page, room);
     await openRoom(b.page, room);
+
+    // The middle of the rect's top edge, before anything is drawn (grid, background).
+    const blankEdge = await pixelsAround(b.page, 300, 200);
 
     // Canvas (0, 0) is the stage's top-left at zoom 1 in a new room.
     const stage = a.page.locator('[data-testid="canvas"] canvas').first();
@@ -112,6 +140,9 @@ describe("drawing together", () => {
     await waitFor(async () => (await shapesIn(b.page)).length === 0, {
       message: "undo removes the rect in B",
     });
+    await waitFor(async () => (await fetchSnapshot(server.url, room)).length === 0, {
+      message: "undo removes the rect from the HTTP snapshot",
+    });
 
     await a.page.keyboard.press("Control+Shift+z");
     await waitFor(async () => (await shapesIn(b.page)).some((s) => s.id === drawn.id), {
@@ -128,9 +159,12 @@ describe("drawing together", () => {
     await waitFor(
       async () => (await shapesIn(b.page)).some((s) => s.id === drawn.id && isDrawnRect(s)),
       {
-        message: "after a reload B shows the rect again",
+        message: "after a reload B's document holds the rect again",
       },
     );
+    await waitFor(async () => (await pixelsAround(b.page, 300, 200)) !== blankEdge, {
+      message: "after a reload B paints the rect's top edge at canvas (300, 200)",
+    });
 
     expectNoErrors(a.errors, b.errors);
   });
