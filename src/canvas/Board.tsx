@@ -13,7 +13,6 @@ import {
   useRef,
   useState,
 } from "react";
-import { Layer, Rect, Stage, Transformer } from "react-konva";
 import type { ShapePatch, ShapeStore } from "../doc/shapeStore";
 import { BOX_TYPES, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
 import {
@@ -27,6 +26,7 @@ import {
 } from "../tools/geometry";
 import { CLICK_SLOP_PX, type ShapeStyle, shapeFromDrag } from "../tools/shapeFactory";
 import { DRAW_TOOLS, type ToolName } from "../tools/tools";
+import { Layer, Rect, Stage, Transformer } from "./konva";
 import { SHAPE_NAME, ShapeNode } from "./ShapeNode";
 import { clampZoom, fitView, INITIAL_VIEW, screenToCanvas, type View, zoomAround } from "./view";
 

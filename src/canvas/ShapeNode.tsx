@@ -3,9 +3,9 @@
  * schema's "rotation about (x, y)" is Konva's default, and the Transformer scales one node type.
  */
 import { memo } from "react";
-import { Arrow, Ellipse, Group, Line, Rect, Text } from "react-konva";
 import type { Shape } from "../shared/schema";
 import { TEXT_FONT_SIZE } from "../tools/shapeFactory";
+import { Arrow, Ellipse, Group, Line, Rect, Text } from "./konva";
 
 export const SHAPE_NAME = "shape";
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';

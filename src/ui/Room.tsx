@@ -90,7 +90,11 @@ export function Room({ client }: { client: RoomClient }) {
   }, [notice]);
 
   const presence = useMemo(() => createPresenceSender(client.awareness), [client]);
-  useEffect(() => () => presence.destroy(), [presence]);
+  useEffect(() => {
+    // A complete presence state from the start: no cursor until the pointer enters the canvas.
+    presence.setCursor(null);
+    return () => presence.destroy();
+  }, [presence]);
   useEffect(() => presence.setUser(user), [presence, user]);
   useEffect(() => presence.setSelection(selection), [presence, selection]);
 
