@@ -29,6 +29,8 @@ export function backoffWindow({ attempt, hidden, slow }: Omit<BackoffInput, "ran
 export function backoffDelay(input: BackoffInput): number {
   const random = input.random ?? Math.random;
   const window = backoffWindow(input);
+  // "Retry slowly" (room full, rate limited) waits at least RECONNECT_SLOW_MIN_MS, jittered above it.
+  if (input.slow) return RECONNECT_SLOW_MIN_MS + Math.floor(random() * window);
   // A small floor keeps a client from hammering a server that refuses at once.
   return Math.max(50, Math.floor(random() * window));
 }

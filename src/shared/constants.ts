@@ -43,7 +43,7 @@ export const RECONNECT_MIN_MS = 500;
 export const RECONNECT_MAX_VISIBLE_MS = 10_000;
 /** ms. Reconnect backoff ceiling while the tab is hidden: nobody is looking, spare the server. */
 export const RECONNECT_MAX_HIDDEN_MS = 5 * 60_000;
-/** ms. Ceiling for "retry slowly" close codes (room full, rate limited). */
+/** ms. Least delay (and first jitter window) for "retry slowly" close codes (room full, rate limited). */
 export const RECONNECT_SLOW_MIN_MS = 5_000;
 
 // ---- Limits ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
  * Reconnect backoff: full jitter, doubling windows, caps.
  *
- *  [B1] Every delay lies in [50, window).
+ *  [B1] Every delay lies in [50, window); a slow retry in [5 s, 5 s + window).
  *  [B2] The window doubles per attempt up to its cap: 10 s visible, 5 min hidden.
  *  [B3] "Retry slowly" (room full, rate limited) never waits less than a 5 s window.
  *  [B4] Full jitter: random 0 gives the floor, random → 1 gives just under the window.
@@ -25,8 +25,9 @@ describe("backoff", () => {
           const window = backoffWindow({ attempt, hidden, slow });
           for (const r of [0, 0.001, 0.25, 0.5, 0.9, ALMOST_ONE]) {
             const d = backoffDelay({ attempt, hidden, slow, random: () => r });
-            expect(d).toBeGreaterThanOrEqual(50);
-            expect(d).toBeLessThan(window);
+            const floor = slow ? RECONNECT_SLOW_MIN_MS : 50;
+            expect(d).toBeGreaterThanOrEqual(floor);
+            expect(d).toBeLessThan(slow ? RECONNECT_SLOW_MIN_MS + window : window);
           }
         }
       }

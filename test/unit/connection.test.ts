@@ -4,7 +4,7 @@
  *  [CM1] The socket opens → state connected, onOpen called.
  *  [CM2] A network drop (1006) → reconnecting, retry after a jittered backoff delay.
  *  [CM3] Fatal close codes (4001, 4003, 4009) → offline with a reason; never retried.
- *  [CM4] "Retry slowly" codes (4013, 4029) use a window of at least 5 s.
+ *  [CM4] "Retry slowly" codes (4013, 4029) wait at least 5 s, jittered above it.
  *  [CM5] Heartbeat: a ping every 5 s; silence longer than DEAD_AFTER_MS closes the socket
  *        (half-open) and reconnects.
  *  [CM6] The tab becoming visible, or `online`, triggers an immediate attempt.
@@ -166,13 +166,13 @@ describe("ConnectionManager", () => {
   }
 
   for (const code of [4013, 4029]) {
-    it(`[CM4] close code ${code} → slow retry (window ≥ 5 s)`, async () => {
-      const m = await connected({ random: () => 0.999 });
+    it(`[CM4] close code ${code} → slow retry (never before 5 s)`, async () => {
+      const m = await connected({ random: () => 0 });
       fake.latest()!.drop(code);
       expect(m.getState()).toBe("reconnecting");
       await tick(RECONNECT_SLOW_MIN_MS - 10);
       expect(fake.sockets).toHaveLength(1);
-      await tick(10);
+      await tick(20);
       expect(fake.sockets).toHaveLength(2);
     });
   }
@@ -180,7 +180,8 @@ describe("ConnectionManager", () => {
   it("[CM4] the same random draw waits longer after 4013 than after 1006", async () => {
     await connected({ random: () => 0.5 });
     fake.latest()!.drop(4013);
-    await tick(RECONNECT_SLOW_MIN_MS / 2 - 1);
+    // 5 s floor + half of the 5 s first window.
+    await tick(RECONNECT_SLOW_MIN_MS * 1.5 - 1);
     expect(fake.sockets).toHaveLength(1);
     await tick(2);
     expect(fake.sockets).toHaveLength(2);
