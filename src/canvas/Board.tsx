@@ -648,6 +648,11 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     container.addEventListener("pointerleave", onPointerLeave);
     container.addEventListener("dblclick", onDoubleClick);
     container.addEventListener("wheel", onWheel, { passive: false });
+    // Ctrl/Cmd+wheel over the toolbar or panels would zoom the whole page instead of the canvas.
+    const stopPageZoom = (e: WheelEvent) => {
+      if (e.ctrlKey || e.metaKey) e.preventDefault();
+    };
+    window.addEventListener("wheel", stopPageZoom, { passive: false });
     return () => {
       container.removeEventListener("pointerdown", onPointerDown);
       container.removeEventListener("pointermove", onPointerMove);
@@ -656,6 +661,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       container.removeEventListener("pointerleave", onPointerLeave);
       container.removeEventListener("dblclick", onDoubleClick);
       container.removeEventListener("wheel", onWheel);
+      window.removeEventListener("wheel", stopPageZoom);
     };
   }, [applyView, updateCursorStyle, cancelGesture]);
 
@@ -712,7 +718,8 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
             ref={transformerRef}
             rotateEnabled
             flipEnabled={false}
-            ignoreStroke
+            // Stroke-inclusive boxes: a perfectly straight line still has a non-zero height to scale.
+            ignoreStroke={false}
             keepRatio={false}
             borderStroke="#4c6ef5"
             anchorStroke="#4c6ef5"
