@@ -213,6 +213,10 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
             "bottom-right",
           ],
     );
+    // Boxes scale exactly without their stroke; a selection with lines needs the stroke so a
+    // perfectly straight line still has a non-zero height to scale (0/0 otherwise).
+    const selected = props.shapes.filter((s) => wanted.has(s.id));
+    tr.ignoreStroke(!selected.some((s) => POINT_TYPES.has(s.type)));
     tr.resizeEnabled(!props.readOnly);
     tr.rotateEnabled(!props.readOnly);
     tr.forceUpdate();
@@ -653,6 +657,13 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       if (e.ctrlKey || e.metaKey) e.preventDefault();
     };
     window.addEventListener("wheel", stopPageZoom, { passive: false });
+    // A finger lifted outside the canvas (no capture, e.g. after a Transformer drag) must not
+    // stay counted, or the next touch would start a pinch.
+    const forgetPointer = (e: PointerEvent) => {
+      if (!container.contains(e.target as Node)) pointersRef.current.delete(e.pointerId);
+    };
+    window.addEventListener("pointerup", forgetPointer);
+    window.addEventListener("pointercancel", forgetPointer);
     return () => {
       container.removeEventListener("pointerdown", onPointerDown);
       container.removeEventListener("pointermove", onPointerMove);
@@ -662,6 +673,8 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       container.removeEventListener("dblclick", onDoubleClick);
       container.removeEventListener("wheel", onWheel);
       window.removeEventListener("wheel", stopPageZoom);
+      window.removeEventListener("pointerup", forgetPointer);
+      window.removeEventListener("pointercancel", forgetPointer);
     };
   }, [applyView, updateCursorStyle, cancelGesture]);
 
@@ -718,8 +731,6 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
             ref={transformerRef}
             rotateEnabled
             flipEnabled={false}
-            // Stroke-inclusive boxes: a perfectly straight line still has a non-zero height to scale.
-            ignoreStroke={false}
             keepRatio={false}
             borderStroke="#4c6ef5"
             anchorStroke="#4c6ef5"
