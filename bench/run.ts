@@ -9,6 +9,14 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleBenchmark } from "./bundle";
+import {
+  joinBenchmark,
+  memoryBenchmark,
+  propagationBenchmark,
+  type Row,
+  sizeBenchmark,
+} from "./document";
 import { printTable } from "./lib/table";
 import { presenceBenchmark } from "./presence";
 
@@ -36,6 +44,37 @@ if (want("presence")) {
   );
   results.presence = rows;
 }
+
+async function section(name: string, title: string, run: () => Promise<Row[]> | Row[]) {
+  if (!want(name)) return;
+  const rows = await run();
+  printTable(title, rows);
+  results[name] = rows;
+}
+
+await section(
+  "size",
+  "Document size (in process; baseline: writing every frame of a drag)",
+  sizeBenchmark,
+);
+await section(
+  "bundle",
+  "Bundle: initial JavaScript, minified + gzipped (baseline: the libraries alone)",
+  bundleBenchmark,
+);
+await section(
+  "join",
+  "Join: Node client synced with a room (baseline: stock y-partykit room)",
+  () => joinBenchmark([1_000, 10_000], 5),
+);
+await section(
+  "propagation",
+  "Edit propagation: one of 10 clients edits, all others receive (baseline: stock room)",
+  () => propagationBenchmark(10, 300),
+);
+await section("memory", "Server memory for a 10,000-shape room (baseline: stock room)", () =>
+  memoryBenchmark(10_000),
+);
 
 const out = join(here, "results.json");
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,0 +1,248 @@
+/**
+ * Document benchmarks (issue 7), each beside a baseline measured in the same run:
+ *  - join: a Node client syncing a room of 1,000 / 10,000 shapes (baseline: stock y-partykit room);
+ *  - propagation: one of 10 clients edits, time until all others have it (baseline: stock room);
+ *  - memory: what a 10,000-shape room adds to the server's resident memory (baseline: stock room);
+ *  - size: bytes per shape, bytes a drag adds (baseline: writing every frame of the drag), and
+ *    the history left after 10,000 committed moves.
+ */
+import * as Y from "yjs";
+import { getShapes } from "../src/shared/doc";
+import { type DevServer, startDevServer } from "../test/helpers/devServer";
+import { addShapes, makeShape } from "../test/helpers/shapes";
+import { connectPeer, type Peer } from "../test/helpers/yclient";
+import { groupRssBytes } from "./lib/cpu";
+import { fmt, percentile } from "./lib/table";
+
+export type Row = Record<string, string | number>;
+type Party = "main" | "stock";
+const LABEL: Record<Party, string> = { main: "sketchroom", stock: "stock y-partykit" };
+const BENCH_CONFIG = "bench/partykit.bench.json";
+
+const partyUrl = (server: DevServer, party: Party) =>
+  `ws://127.0.0.1:${server.port}/parties/${party}`;
+const roomName = (what: string) =>
+  `bench-${what}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Fills a room with `n` simple shapes (in batches: one transaction must stay far below 1 MB). */
+async function seedRoom(server: DevServer, party: Party, room: string, n: number): Promise<void> {
+  const writer = await connectPeer(partyUrl(server, party), room);
+  await writer.synced;
+  for (let i = 0; i < n; i += 250) {
+    addShapes(
+      writer.doc,
+      Array.from({ length: Math.min(250, n - i) }, (_, k) =>
+        makeShape({
+          id: `s${i + k}`,
+          x: ((i + k) % 100) * 30,
+          y: Math.floor((i + k) / 100) * 30,
+          width: 20,
+          height: 20,
+          z: `a${i + k}`,
+        }),
+      ),
+    );
+  }
+  // The room has everything once a fresh reader sees every shape.
+  const check = await connectPeer(partyUrl(server, party), room);
+  await check.waitFor(() => getShapes(check.doc).size === n, { timeout: 60_000, interval: 50 });
+  await check.close();
+  if (party === "main") await writer.waitForSaved({ timeout: 60_000 });
+  await writer.close();
+}
+
+async function timeJoin(server: DevServer, party: Party, room: string, n: number): Promise<number> {
+  const t0 = performance.now();
+  const peer = await connectPeer(partyUrl(server, party), room);
+  await peer.synced;
+  await peer.waitFor(() => getShapes(peer.doc).size === n, { timeout: 30_000, interval: 2 });
+  const ms = performance.now() - t0;
+  await peer.close();
+  return ms;
+}
+
+export async function joinBenchmark(sizes: number[], joins = 5): Promise<Row[]> {
+  const rows: Row[] = [];
+  const server = await startDevServer({ config: BENCH_CONFIG });
+  try {
+    for (const n of sizes) {
+      for (const party of ["main", "stock"] as Party[]) {
+        const room = roomName(`join${n}`);
+        await seedRoom(server, party, room, n);
+        const times: number[] = [];
+        for (let j = 0; j < joins; j++) times.push(await timeJoin(server, party, room, n));
+        times.sort((a, b) => a - b);
+        rows.push({
+          room: LABEL[party],
+          shapes: n,
+          joins,
+          median_ms: fmt(percentile(times, 50)),
+          max_ms: fmt(times.at(-1)!),
+        });
+      }
+    }
+  } finally {
+    await server.dispose();
+  }
+  return rows;
+}
+
+export async function propagationBenchmark(clients = 10, edits = 300): Promise<Row[]> {
+  const rows: Row[] = [];
+  const server = await startDevServer({ config: BENCH_CONFIG });
+  try {
+    for (const party of ["main", "stock"] as Party[]) {
+      const room = roomName("prop");
+      const peers: Peer[] = [];
+      for (let i = 0; i < clients; i++) {
+        const p = await connectPeer(partyUrl(server, party), room);
+        await p.synced;
+        peers.push(p);
+      }
+      addShapes(peers[0]!.doc, [makeShape({ id: "target", x: 0 })]);
+      await Promise.all(
+        peers.map((p) =>
+          p.waitFor(() => getShapes(p.doc).has("target"), { timeout: 10_000, interval: 5 }),
+        ),
+      );
+      const latencies: number[] = [];
+      let missed = 0;
+      for (let e = 1; e <= edits; e++) {
+        const author = peers[e % clients]!;
+        const others = peers.filter((p) => p !== author);
+        const t0 = performance.now();
+        const arrived = others.map(
+          (p) =>
+            new Promise<number>((resolve) => {
+              const map = getShapes(p.doc).get("target")!;
+              const check = () => {
+                if (map.get("x") === e) {
+                  map.unobserve(check);
+                  resolve(performance.now() - t0);
+                }
+              };
+              map.observe(check);
+            }),
+        );
+        getShapes(author.doc).get("target")!.set("x", e);
+        const timeout = new Promise<null>((r) => setTimeout(() => r(null), 2_000));
+        for (const a of arrived) {
+          const ms = await Promise.race([a, timeout]);
+          if (ms === null) missed++;
+          else latencies.push(ms);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      latencies.sort((a, b) => a - b);
+      rows.push({
+        room: LABEL[party],
+        clients,
+        edits,
+        p50_ms: fmt(percentile(latencies, 50)),
+        p99_ms: fmt(percentile(latencies, 99)),
+        max_ms: fmt(latencies.at(-1) ?? Number.NaN),
+        missed,
+      });
+      await Promise.all(peers.map((p) => p.close()));
+    }
+  } finally {
+    await server.dispose();
+  }
+  return rows;
+}
+
+export async function memoryBenchmark(n = 10_000): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const party of ["main", "stock"] as Party[]) {
+    const server = await startDevServer({ config: BENCH_CONFIG });
+    try {
+      // Warm the worker up with an empty room so the baseline includes the runtime itself.
+      const warm = roomName("warm");
+      const w = await connectPeer(partyUrl(server, party), warm);
+      await w.synced;
+      await w.close();
+      await new Promise((r) => setTimeout(r, 1_000));
+      const before = groupRssBytes(server.pid!);
+      const room = roomName("mem");
+      await seedRoom(server, party, room, n);
+      await timeJoin(server, party, room, n);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const after = groupRssBytes(server.pid!);
+      rows.push({
+        room: LABEL[party],
+        shapes: n,
+        rss_before_mb: fmt(before / 2 ** 20),
+        rss_after_mb: fmt(after / 2 ** 20),
+        added_mb: fmt((after - before) / 2 ** 20),
+      });
+    } finally {
+      await server.dispose();
+    }
+  }
+  return rows;
+}
+
+/** In-process: what the document costs in bytes (what storage and every joining client pay). */
+export function sizeBenchmark(): Row[] {
+  const rows: Row[] = [];
+  const encoded = (doc: Y.Doc) => Y.encodeStateAsUpdate(doc).byteLength;
+
+  const doc = new Y.Doc();
+  const n = 1_000;
+  addShapes(
+    doc,
+    Array.from({ length: n }, (_, i) =>
+      makeShape({ id: `shape${i}`.padEnd(21, "x"), x: i, y: i, z: `a${i}` }),
+    ),
+  );
+  const base = encoded(doc);
+  rows.push({
+    measure: "bytes per simple shape (rect, 21-char id)",
+    value: fmt(base / n),
+    baseline: "target ≤ 250",
+  });
+
+  // A drag of 120 frames (2 s at 60 fps): committed once at the end vs written every frame.
+  const target = getShapes(doc).get("shape0".padEnd(21, "x"))!;
+  const frames = 120;
+  const before = encoded(doc);
+  doc.transact(() => {
+    target.set("x", 500);
+    target.set("y", 400);
+  });
+  const committed = encoded(doc) - before;
+  const naiveDoc = new Y.Doc();
+  Y.applyUpdate(naiveDoc, Y.encodeStateAsUpdate(doc));
+  const naiveTarget = getShapes(naiveDoc).get("shape0".padEnd(21, "x"))!;
+  const naiveBefore = encoded(naiveDoc);
+  for (let f = 0; f < frames; f++) {
+    naiveDoc.transact(() => {
+      naiveTarget.set("x", 500 + f);
+      naiveTarget.set("y", 400 + f);
+    });
+  }
+  const naive = encoded(naiveDoc) - naiveBefore;
+  rows.push({
+    measure: `bytes a ${frames}-frame drag adds (one commit)`,
+    value: committed,
+    baseline: `${naive} written every frame`,
+  });
+
+  // History overhead: 10,000 committed moves over the board.
+  const moves = 10_000;
+  const histBefore = encoded(doc);
+  for (let m = 0; m < moves; m++) {
+    const s = getShapes(doc).get(`shape${m % n}`.padEnd(21, "x"))!;
+    doc.transact(() => {
+      s.set("x", m);
+      s.set("y", m);
+    });
+  }
+  const histAfter = encoded(doc);
+  rows.push({
+    measure: `history after ${moves} committed moves`,
+    value: `${fmt((histAfter - histBefore) / 1024)} KB (${fmt((histAfter - histBefore) / moves)} B/move)`,
+    baseline: `board itself ${fmt(histBefore / 1024)} KB`,
+  });
+  return rows;
+}
