@@ -88,7 +88,7 @@ type Gesture =
       start: Point;
       path: number[];
     }
-  | { kind: "erase"; pointerId: number; ids: Set<string>; nodes: Konva.Node[] }
+  | { kind: "erase"; pointerId: number; ids: Set<string>; nodes: Konva.Node[]; last: Point }
   | { kind: "text"; pointerId: number; startScreen: Point };
 
 const DRAFT_ID = "draft";
@@ -381,7 +381,13 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
         return;
       }
       if (tool === "eraser") {
-        gestureRef.current = { kind: "erase", pointerId: e.pointerId, ids: new Set(), nodes: [] };
+        gestureRef.current = {
+          kind: "erase",
+          pointerId: e.pointerId,
+          ids: new Set(),
+          nodes: [],
+          last: p,
+        };
         eraseAt(p);
         capture(e);
         return;
@@ -513,9 +519,19 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
           updateDraft(e);
           return;
         }
-        case "erase":
-          if (e.pointerId === g.pointerId) eraseAt(p);
+        case "erase": {
+          if (e.pointerId !== g.pointerId) return;
+          // Pointer events arrive far apart on a fast swipe: test every few pixels in between.
+          const steps = Math.max(1, Math.ceil(Math.hypot(p.x - g.last.x, p.y - g.last.y) / 4));
+          for (let i = 1; i <= steps; i++) {
+            eraseAt({
+              x: g.last.x + ((p.x - g.last.x) * i) / steps,
+              y: g.last.y + ((p.y - g.last.y) * i) / steps,
+            });
+          }
+          g.last = p;
           return;
+        }
         case "text":
           return;
         default: {
