@@ -59,6 +59,11 @@ export function originAllowed(
     .includes(origin);
 }
 
+function positiveNumber(value: unknown): number | undefined {
+  const n = typeof value === "string" ? Number(value) : Number.NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 const VIEW_ID_KEY = "viewId";
 const VIEW_REGISTERED_KEY = "viewRegistered";
 
@@ -72,6 +77,9 @@ export default class SketchroomServer implements Party.Server {
     this.room = new RoomServer({
       store: new ChunkedSnapshotStore(party.storage as unknown as KeyValueStorage),
       log: (message) => console.warn(`[room ${party.id}] ${message}`),
+      // Tests reach the document cap quickly with `--var MAX_DOCUMENT_BYTES=<bytes>`;
+      // unset or not a positive number means the default cap (src/shared/constants.ts).
+      maxDocumentBytes: positiveNumber(party.env.MAX_DOCUMENT_BYTES),
     });
     // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
