@@ -112,7 +112,11 @@ describe("a stock y-websocket client", () => {
   test("joins unchanged and converges with our peer both ways, presence included", async () => {
     const room = uniqueRoomId();
     const ours = await peer(room);
-    ours.awareness.setLocalStateField("user", { name: "ours", color: "#123456" });
+    ours.awareness.setLocalState({
+      user: { name: "ours", color: "#123456" },
+      cursor: { x: 1, y: 2 },
+      selection: [],
+    });
 
     // y-websocket calls onmessage for every frame; an exception there would escape as an
     // unhandled error, so record it and fail with a readable message instead.
@@ -149,6 +153,12 @@ describe("a stock y-websocket client", () => {
     });
     cleanups.push(() => provider.destroy());
     provider.awareness.setLocalStateField("user", { name: "stock", color: "#654321" });
+    // A close by the room (4000–4999) is a failure too: y-websocket would just reconnect.
+    provider.on("connection-close", (event) => {
+      if (event && event.code >= 4000) {
+        stockErrors.push(`the room closed the stock client: ${event.code} ${event.reason}`);
+      }
+    });
 
     // Every wait also ends early on a handler error, so the error is what gets reported.
     const failed = () => stockErrors.length > 0;
