@@ -227,7 +227,12 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     }
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    if (ownsDir) rmSync(persistDir, { recursive: true, force: true });
+    throw err;
+  }
 
   const server: DevServer = {
     port,
