@@ -8,8 +8,9 @@
  * pass through the worker's onBeforeRequest; POSTs from outside are refused there.
  */
 import type * as Party from "partykit/server";
-import { CloseCode } from "../src/shared/protocol";
+import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId } from "../src/shared/roomId";
+import { originAllowed } from "./server";
 
 const ROOM_KEY = "roomId";
 
@@ -48,8 +49,13 @@ export default class ViewLinkServer implements Party.Server {
         });
   }
 
-  static onBeforeConnect(req: Party.Request): Party.Request | Response {
-    return validId(req) ? req : new Response("invalid link", { status: 400 });
+  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
+    if (!validId(req)) return new Response("invalid link", { status: 400 });
+    // A view socket reads the whole board: the same allow-list as the room's own sockets.
+    if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
+      return new Response("origin not allowed", { status: 403 });
+    }
+    return req;
   }
 
   async onStart(): Promise<void> {
@@ -81,7 +87,7 @@ export default class ViewLinkServer implements Party.Server {
     return new Response(await res.text(), { status: res.status, headers: JSON_HEADERS });
   }
 
-  async onConnect(conn: Party.Connection): Promise<void> {
+  async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): Promise<void> {
     if (this.roomId === null) {
       conn.close(CloseCode.INVALID_ROOM, "unknown view link");
       return;
@@ -91,7 +97,7 @@ export default class ViewLinkServer implements Party.Server {
     try {
       upstream = (await this.party.context.parties
         .main!.get(this.roomId)
-        .socket("/?mode=view")) as unknown as UpstreamSocket;
+        .socket(upstreamPath(ctx.request.url))) as unknown as UpstreamSocket;
     } catch {
       this.pending.delete(conn.id);
       conn.close(1011, "room unavailable");
@@ -139,6 +145,12 @@ export default class ViewLinkServer implements Party.Server {
   onError(conn: Party.Connection): void {
     this.onClose(conn);
   }
+}
+
+/** The room socket path for a viewer: read-only, with control messages if the viewer reads them. */
+function upstreamPath(viewerUrl: string): string {
+  const control = new URL(viewerUrl).searchParams.get(CONTROL_QUERY) === "1";
+  return control ? `/?mode=view&${CONTROL_QUERY}=1` : "/?mode=view";
 }
 
 function validId(req: Party.Request): boolean {
