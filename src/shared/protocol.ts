@@ -8,6 +8,13 @@ import * as v from "valibot";
 
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * Query parameter a client adds to the socket URL (`?control=1`) to receive JSON control
+ * messages. Stock Yjs clients (y-websocket, y-partykit's provider) read every frame as binary and
+ * would choke on text, so they never get any.
+ */
+export const CONTROL_QUERY = "control";
+
 /** First varint of a binary frame (the y-websocket convention). */
 export const MessageType = {
   Sync: 0,
@@ -81,6 +88,9 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/** RFC 6455 close code 1009, "Message Too Big". */
+const WS_MESSAGE_TOO_BIG = 1009;
+
 export type RetryPolicy = "retry" | "retry-slowly" | "stop";
 
 /** How a client reacts to a close code. Unknown codes (network drops, 1006, deploys) retry. */
@@ -89,6 +99,9 @@ export function retryPolicyFor(code: number): RetryPolicy {
     case CloseCode.INVALID_ROOM:
     case CloseCode.FORBIDDEN:
     case CloseCode.MESSAGE_TOO_BIG:
+    // The platform's own "Message Too Big": workerd closes a socket whose frame passes 1 MiB
+    // before the room sees it. Retrying would send the same frame again.
+    case WS_MESSAGE_TOO_BIG:
       return "stop";
     case CloseCode.RATE_LIMITED:
     case CloseCode.ROOM_FULL:
