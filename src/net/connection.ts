@@ -6,7 +6,7 @@
  * connect again.
  */
 import PartySocket from "partysocket";
-import { DEAD_AFTER_MS, PING_INTERVAL_MS } from "../shared/constants";
+import { DEAD_AFTER_MS, HEARTBEAT_CHECK_MS, PING_INTERVAL_MS } from "../shared/constants";
 import { CloseCode, retryPolicyFor } from "../shared/protocol";
 import { backoffDelay } from "./backoff";
 import type { ConnectionState } from "./types";
@@ -42,6 +42,7 @@ export class ConnectionManager {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private lastHeard = 0;
+  private lastPing = 0;
   private destroyed = false;
   /** True while we replace the socket ourselves (partysocket then dispatches a synthetic close). */
   private replacing = false;
@@ -185,16 +186,22 @@ export class ConnectionManager {
 
   private startHeartbeat(): void {
     this.stopHeartbeat();
+    this.lastPing = Date.now();
+    // Silence is checked every HEARTBEAT_CHECK_MS, pings go out every PING_INTERVAL_MS.
     this.heartbeatTimer = setInterval(() => {
-      if (Date.now() - this.lastHeard > DEAD_AFTER_MS) {
+      const now = Date.now();
+      if (now - this.lastHeard > DEAD_AFTER_MS) {
         // Half-open path: no close will ever arrive. Closing dispatches a close event at once,
         // which schedules the retry like any other drop.
         this.stopHeartbeat();
         this.socket.close(CloseCode.DEAD_CONNECTION, "no heartbeat");
         return;
       }
-      this.send(JSON.stringify({ type: "ping", t: Date.now() }));
-    }, PING_INTERVAL_MS);
+      if (now - this.lastPing >= PING_INTERVAL_MS) {
+        this.lastPing = now;
+        this.send(JSON.stringify({ type: "ping", t: now }));
+      }
+    }, HEARTBEAT_CHECK_MS);
   }
 
   private stopHeartbeat(): void {

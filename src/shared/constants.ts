@@ -32,6 +32,12 @@ export const PING_INTERVAL_MS = 5_000;
 /** ms. A connection that hears nothing for this long is declared dead and replaced. */
 export const DEAD_AFTER_MS = 12_000;
 /**
+ * ms. How often the client checks for silence. Checking only at each ping would let a dead
+ * connection go unnoticed for up to DEAD_AFTER_MS + PING_INTERVAL_MS (17 s); this bounds it at
+ * DEAD_AFTER_MS + 1 s.
+ */
+export const HEARTBEAT_CHECK_MS = 1_000;
+/**
  * ms. The room closes a connection it has heard nothing from for this long. Longer than a stock
  * y-websocket client's 15 s awareness renewal, so stock clients that never ping stay connected.
  */

@@ -14,7 +14,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConnectionManager, type ConnectionOptions } from "../../src/net/connection";
 import type { ConnectionState } from "../../src/net/types";
-import { DEAD_AFTER_MS, PING_INTERVAL_MS, RECONNECT_SLOW_MIN_MS } from "../../src/shared/constants";
+import {
+  DEAD_AFTER_MS,
+  HEARTBEAT_CHECK_MS,
+  PING_INTERVAL_MS,
+  RECONNECT_SLOW_MIN_MS,
+} from "../../src/shared/constants";
 import {
   createFakeWebSocket,
   FakeDocument,
@@ -213,6 +218,20 @@ describe("ConnectionManager", () => {
     expect(fake.sockets).toHaveLength(2);
     fake.latest()!.accept();
     expect(m.getState()).toBe("connected");
+  });
+
+  it("[CM5] a silent connection is declared dead within DEAD_AFTER_MS + HEARTBEAT_CHECK_MS", async () => {
+    // Regression: silence was only checked when a ping was due, so a path that went quiet just
+    // after a pong was noticed only after DEAD_AFTER_MS + PING_INTERVAL_MS (up to 17 s).
+    const m = await connected();
+    const ws = fake.latest()!;
+    await tick(1_000);
+    ws.deliver(JSON.stringify({ type: "pong", t: 0 }));
+    await tick(DEAD_AFTER_MS);
+    expect(ws.clientClosed).toBeNull();
+    await tick(HEARTBEAT_CHECK_MS);
+    expect(ws.clientClosed).toEqual({ code: 4100, reason: "no heartbeat" });
+    expect(m.getState()).toBe("reconnecting");
   });
 
   it("[CM6] the tab becoming visible triggers an immediate attempt", async () => {
