@@ -43,6 +43,8 @@ export interface ConnectOptions {
   readOnly?: boolean;
   /** Sent to editors in `hello` so they can share a view-only link. */
   viewId?: string;
+  /** Whether the client reads JSON control messages (default true; stock Yjs clients do not). */
+  control?: boolean;
 }
 
 interface ConnectionInfo {
@@ -55,6 +57,8 @@ interface ConnectionInfo {
   lastSeen: number;
   /** Sync updates from this connection applied to the document (echoed as `saved.seq`). */
   applied: number;
+  /** The client reads JSON control messages. */
+  control: boolean;
 }
 
 /** Sync sub-message types of y-protocols. */
@@ -163,6 +167,7 @@ export class RoomServer {
       lastRefill: this.scheduler.now(),
       lastSeen: this.scheduler.now(),
       applied: 0,
+      control: options.control ?? true,
     });
     this.startSweep();
     this.sendControl(conn, {
@@ -505,6 +510,7 @@ export class RoomServer {
   }
 
   private sendControl(conn: RoomConnection, message: ServerControlMessage): void {
+    if (this.connections.get(conn.id)?.control === false) return;
     conn.send(JSON.stringify(message));
   }
 

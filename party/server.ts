@@ -3,7 +3,7 @@
  * RoomServer. All room logic lives in room.ts, which never sees a real socket.
  */
 import type * as Party from "partykit/server";
-import { CloseCode } from "../src/shared/protocol";
+import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
@@ -118,11 +118,13 @@ export default class SketchroomServer implements Party.Server {
       connection.close(CloseCode.INVALID_ROOM, "invalid room id");
       return;
     }
-    const readOnly = new URL(ctx.request.url).searchParams.get("mode") === "view";
+    const query = new URL(ctx.request.url).searchParams;
+    const readOnly = query.get("mode") === "view";
+    const control = query.get(CONTROL_QUERY) === "1";
     if (!readOnly) this.ensureViewLink();
     const adapter = adapt(connection);
     this.adapters.set(connection.id, adapter);
-    this.room.connect(adapter, { readOnly, viewId: this.viewId ?? undefined });
+    this.room.connect(adapter, { readOnly, control, viewId: this.viewId ?? undefined });
   }
 
   /** Makes this room's view-only id on first use and registers it with the view party. */

@@ -7,7 +7,7 @@
  */
 import PartySocket from "partysocket";
 import { DEAD_AFTER_MS, HEARTBEAT_CHECK_MS, PING_INTERVAL_MS } from "../shared/constants";
-import { CloseCode, retryPolicyFor } from "../shared/protocol";
+import { CloseCode, CONTROL_QUERY, retryPolicyFor } from "../shared/protocol";
 import { backoffDelay } from "./backoff";
 import type { ConnectionState } from "./types";
 
@@ -56,7 +56,8 @@ export class ConnectionManager {
       host: options.host,
       room: options.room,
       party: options.party,
-      query: options.query,
+      // Ask the room for JSON control messages (hello, saved, errors): stock Yjs clients don't.
+      query: { ...options.query, [CONTROL_QUERY]: "1" },
       startClosed: true,
       // Never queue while disconnected: the Yjs handshake resends document state on reconnect,
       // and stale presence must never be replayed.

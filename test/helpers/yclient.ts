@@ -27,6 +27,8 @@ export interface PeerOptions {
   awareness?: Record<string, unknown> | null;
   /** ms to wait for the socket to open (default 10 000). */
   openTimeout?: number;
+  /** Ask for JSON control messages (`?control=1`, default true), as Sketchroom's client does. */
+  control?: boolean;
 }
 
 export interface Peer {
@@ -77,7 +79,7 @@ export async function connectPeer(
   const remoteOrigin = Symbol("remote");
   const controls: ControlMessage[] = [];
   const protocolErrors: string[] = [];
-  const ws = new WebSocket(`${wsUrl}/${roomId}`);
+  const ws = new WebSocket(`${wsUrl}/${roomId}${opts.control === false ? "" : "?control=1"}`);
   ws.binaryType = "arraybuffer";
 
   let resolveSynced!: () => void;

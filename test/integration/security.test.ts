@@ -327,19 +327,18 @@ describe("presence", () => {
     const history: unknown[] = [];
     bob.awareness.on("change", () => history.push(bob.awareness.getStates().get(aliceId) ?? null));
 
-    // A fresh connection whose first frame claims alice's id.
+    // A fresh connection whose first frame claims alice's id: ignored (stock y-websocket
+    // clients echo others' presence, so this is not punished, just never applied).
     const mallory = await raw(roomUrl(room));
     mallory.send(awarenessFrame(aliceId, 9_999, { user: { name: "mallory" } }));
-    expect((await withTimeout(mallory.closed, 10_000, "mallory closed")).code).toBe(
-      CloseCode.MALFORMED,
-    );
 
     // A connection pinned to its own id, then writing alice's (a state, then a removal).
     for (const forged of [{ user: { name: "mallory" } }, null]) {
       const eve = await raw(roomUrl(room));
       eve.send(awarenessFrame(777_777, 1, { user: { name: "eve" } }));
       eve.send(awarenessFrame(aliceId, 10_000, forged));
-      expect((await withTimeout(eve.closed, 10_000, "eve closed")).code).toBe(CloseCode.MALFORMED);
+      // Eve's own presence still works after the forged frame (the room read and ignored it).
+      await bob.waitFor(() => names(bob).includes("eve"), { message: "eve's own presence" });
     }
 
     alice.awareness.setLocalStateField("user", { name: "alice 2" });
