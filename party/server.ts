@@ -107,6 +107,21 @@ export default class SketchroomServer implements Party.Server {
     return req;
   }
 
+  /**
+   * Room pages (`/r/<id>`, `/v/<viewId>`) are the single-page app. PartyKit's own fallback only
+   * answers browser navigations (Sec-Fetch-Mode: navigate); a service worker's fetch or a plain
+   * HTTP client gets the page too.
+   */
+  static async onFetch(req: Party.Request, lobby: Party.FetchLobby): Promise<Response | null> {
+    if (req.method !== "GET" && req.method !== "HEAD") return null;
+    if (!/^\/(r|v)\/[^/]+\/?$/.test(new URL(req.url).pathname)) return null;
+    const page = await lobby.assets.fetch("/index.html");
+    if (!page?.ok) return null;
+    return new Response(page.body, {
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" },
+    });
+  }
+
   async onStart(): Promise<void> {
     await this.room.load();
     this.viewId = (await this.party.storage.get<string>(VIEW_ID_KEY)) ?? null;

@@ -36,7 +36,11 @@ export type EditRequest = { kind: "existing"; id: string } | { kind: "new"; at: 
 export interface BoardHandle {
   getView(): View;
   /** Subscribe to camera changes (the text overlay follows the canvas); returns unsubscribe. */
-  onView(listener: (view: View) => void): () => void;
+  onView(listener: (view: View, source: ViewSource) => void): () => void;
+  /** Moves the camera for follow mode (listeners see source "follow", not "user"). */
+  followView(view: View): void;
+  /** Screen size of the stage, px. */
+  size(): { width: number; height: number };
   zoomBy(factor: number): void;
   zoomTo(zoom: number): void;
   fit(): void;
@@ -65,7 +69,14 @@ interface Props {
   onEdit: (request: EditRequest) => void;
   onZoom: (zoom: number) => void;
   onCursor: (cursor: Point | null) => void;
+  /** Per frame while this user drags, resizes or rotates: the shapes as they are now; null at the end. */
+  onGesture?: (moving: Shape[] | null) => void;
+  /** Extra layers drawn above the shapes (other people's cursors and selections). */
+  children?: React.ReactNode;
 }
+
+/** Who moved the camera: this user (pan, zoom, fit) or follow mode. */
+export type ViewSource = "user" | "follow";
 
 type Gesture =
   | { kind: "pan"; pointerId: number; startScreen: Point; startView: View }
@@ -134,7 +145,8 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   const propsRef = useRef(props);
   propsRef.current = props;
   const viewRef = useRef<View>(INITIAL_VIEW);
-  const viewListeners = useRef(new Set<(view: View) => void>());
+  const viewListeners = useRef(new Set<(view: View, source: ViewSource) => void>());
+  const viewSourceRef = useRef<ViewSource>("user");
   const gestureRef = useRef<Gesture | null>(null);
   const pointersRef = useRef(new Map<number, Point>());
   const spaceRef = useRef(false);
@@ -155,7 +167,8 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       container.style.backgroundSize = `${grid}px ${grid}px`;
       container.style.backgroundPosition = `${view.x}px ${view.y}px`;
     }
-    for (const listener of viewListeners.current) listener(view);
+    const source = viewSourceRef.current;
+    for (const listener of viewListeners.current) listener(view, source);
     // Pans do not touch React; only a zoom change re-renders (the percentage display).
     if (zoomChanged) propsRef.current.onZoom(view.zoom);
   }, []);
@@ -250,7 +263,46 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       patches.push(patch);
     }
     propsRef.current.store.update(patches);
+    propsRef.current.onGesture?.(null);
   }, []);
+
+  /** The live geometry of Konva nodes being moved or transformed, as shapes. */
+  const liveShapes = useCallback((nodes: Konva.Node[]): Shape[] => {
+    const byId = new Map(propsRef.current.shapes.map((s) => [s.id, s]));
+    const out: Shape[] = [];
+    for (const node of nodes) {
+      const shape = byId.get(node.id());
+      if (!shape) continue;
+      const sx = node.scaleX();
+      const sy = node.scaleY();
+      out.push({
+        ...shape,
+        x: node.x(),
+        y: node.y(),
+        rotation: ((node.rotation() % 360) + 360) % 360,
+        width: shape.width * sx,
+        height: shape.height * sy,
+        points:
+          sx === 1 && sy === 1
+            ? shape.points
+            : shape.points.map((v, i) => v * (i % 2 === 0 ? sx : sy)),
+      });
+    }
+    return out;
+  }, []);
+
+  const publishGesture = useCallback(
+    (nodes: Konva.Node[]) => {
+      const onGesture = propsRef.current.onGesture;
+      if (onGesture) onGesture(liveShapes(nodes));
+    },
+    [liveShapes],
+  );
+
+  const onTransform = useCallback(() => {
+    const tr = transformerRef.current;
+    if (tr) publishGesture(tr.nodes());
+  }, [publishGesture]);
 
   /** Undoes the visible effect of the gesture in progress without touching the document. */
   const cancelGesture = useCallback((): boolean => {
@@ -261,6 +313,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       case "move":
         for (const n of g.nodes) n.node.position({ x: n.x, y: n.y });
         shapesLayerRef.current?.batchDraw();
+        propsRef.current.onGesture?.(null);
         break;
       case "erase":
         for (const node of g.nodes) node.opacity(1);
@@ -498,6 +551,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
           const dy = c.y - g.start.y;
           for (const n of g.nodes) n.node.position({ x: n.x + dx, y: n.y + dy });
           shapesLayerRef.current?.batchDraw();
+          publishGesture(g.nodes.map((n) => n.node));
           return;
         }
         case "marquee": {
@@ -568,6 +622,9 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
           store.update(
             g.nodes.map((n) => ({ id: n.node.id(), x: round2(n.node.x()), y: round2(n.node.y()) })),
           );
+          // After the commit: the room relays the update before this presence, so the shape
+          // lands for everyone without snapping back.
+          propsRef.current.onGesture?.(null);
           return;
         }
         case "marquee": {
@@ -692,7 +749,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       window.removeEventListener("pointerup", forgetPointer);
       window.removeEventListener("pointercancel", forgetPointer);
     };
-  }, [applyView, updateCursorStyle, cancelGesture]);
+  }, [applyView, updateCursorStyle, cancelGesture, publishGesture]);
 
   useImperativeHandle(ref, (): BoardHandle => {
     const center = (): Point => {
@@ -705,6 +762,18 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
         viewListeners.current.add(listener);
         return () => viewListeners.current.delete(listener);
       },
+      followView: (view) => {
+        viewSourceRef.current = "follow";
+        try {
+          applyView({ ...view, zoom: clampZoom(view.zoom) });
+        } finally {
+          viewSourceRef.current = "user";
+        }
+      },
+      size: () => ({
+        width: containerRef.current?.clientWidth ?? 0,
+        height: containerRef.current?.clientHeight ?? 0,
+      }),
       zoomBy: (factor) =>
         applyView(zoomAround(viewRef.current, viewRef.current.zoom * factor, center())),
       zoomTo: (zoom) => applyView(zoomAround(viewRef.current, clampZoom(zoom), center())),
@@ -758,9 +827,11 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
             boundBoxFunc={(oldBox, newBox) =>
               Math.abs(newBox.width) < 2 || Math.abs(newBox.height) < 2 ? oldBox : newBox
             }
+            onTransform={onTransform}
             onTransformEnd={onTransformEnd}
           />
         </Layer>
+        {props.children}
       </Stage>
     </div>
   );

@@ -10,10 +10,14 @@ import { Layer } from "react-konva";
 import type { Awareness } from "y-protocols/awareness";
 import { readPeers } from "./peers";
 
+/** ms without a new position after which a cursor snaps to its last point. */
+const SETTLE_MS = 400;
 const ARROW_PATH = "M0 0 L0 17 L4.5 12.5 L8 20 L11 18.8 L7.6 11.4 L13.5 11.4 Z";
 
 interface CursorView {
   group: Konva.Group;
+  /** Lands the cursor exactly on its last reported point once updates stop. */
+  settle: ReturnType<typeof setTimeout> | null;
   label: Konva.Text;
   tag: Konva.Tag;
   arrow: Konva.Path;
@@ -65,7 +69,7 @@ export function RemoteCursors({ awareness, zoom }: { awareness: Awareness; zoom:
         group.position({ x: x!, y: y! });
         layer.batchDraw();
       });
-      return { group, label: text, tag, arrow, animator, name, color };
+      return { group, label: text, tag, arrow, animator, name, color, settle: null };
     };
 
     const sync = () => {
@@ -94,12 +98,23 @@ export function RemoteCursors({ awareness, zoom }: { awareness: Awareness; zoom:
             view.group.visible(true);
           }
           view.animator.addPoint([peer.cursor.x, peer.cursor.y]);
+          // The spline eases towards the last point; once updates stop, put it exactly there
+          // (also covers tabs where animation frames are throttled).
+          const target = peer.cursor;
+          const v = view;
+          if (v.settle !== null) clearTimeout(v.settle);
+          v.settle = setTimeout(() => {
+            v.settle = null;
+            v.group.position(target);
+            layer.batchDraw();
+          }, SETTLE_MS);
         } else {
           view.group.visible(false);
         }
       }
       for (const [clientId, view] of views) {
         if (seen.has(clientId)) continue;
+        if (view.settle !== null) clearTimeout(view.settle);
         view.animator.dispose();
         view.group.destroy();
         views.delete(clientId);
@@ -111,6 +126,7 @@ export function RemoteCursors({ awareness, zoom }: { awareness: Awareness; zoom:
     return () => {
       awareness.off("change", sync);
       for (const view of views.values()) {
+        if (view.settle !== null) clearTimeout(view.settle);
         view.animator.dispose();
         view.group.destroy();
       }

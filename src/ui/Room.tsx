@@ -11,6 +11,12 @@ import { type NewShape, ShapeStore } from "../doc/shapeStore";
 import { clipboardJson, parseShapesJson, placeAt } from "../doc/transfer";
 import type { ZMove } from "../doc/zorder";
 import type { RoomClient } from "../net/types";
+import { trackActivity } from "../presence/activity";
+import { cameraFollowing, viewportOf } from "../presence/follow";
+import { applyPreviews } from "../presence/previews";
+import { RemoteCursors } from "../presence/RemoteCursors";
+import { RemoteSelections } from "../presence/RemoteSelections";
+import { usePeers } from "../presence/usePeers";
 import { TEXT_TYPES } from "../shared/schema";
 import type { Point } from "../tools/geometry";
 import { DEFAULT_STYLE, newTextShape, type ShapeStyle } from "../tools/shapeFactory";
@@ -97,6 +103,46 @@ export function Room({ client }: { client: RoomClient }) {
   }, [presence]);
   useEffect(() => presence.setUser(user), [presence, user]);
   useEffect(() => presence.setSelection(selection), [presence, selection]);
+  useEffect(() => trackActivity(client.awareness), [client]);
+
+  // ---- Other people ---------------------------------------------------------------------------
+  const peers = usePeers(client.awareness);
+  // Shapes someone else is dragging right now are drawn where they are, not where they were.
+  const displayShapes = useMemo(() => applyPreviews(shapes, peers), [shapes, peers]);
+  const shapesById = useMemo(() => new Map(displayShapes.map((s) => [s.id, s])), [displayShapes]);
+  const [following, setFollowing] = useState<number | null>(null);
+  const followingRef = useRef(following);
+  followingRef.current = following;
+
+  // Publish our viewport (for followers); stop following as soon as this user moves the camera.
+  useEffect(() => {
+    const board = boardRef.current;
+    if (!board) return;
+    const publish = () => {
+      const { width, height } = board.size();
+      presence.setViewport(viewportOf(board.getView(), width, height));
+    };
+    publish();
+    return board.onView((_view, source) => {
+      publish();
+      if (source === "user" && followingRef.current !== null) setFollowing(null);
+    });
+  }, [presence]);
+
+  // Follow: copy the followed person's viewport whenever it changes; stop when they leave.
+  useEffect(() => {
+    if (following === null) return;
+    const peer = peers.find((p) => p.clientId === following);
+    if (!peer) {
+      setFollowing(null);
+      return;
+    }
+    const board = boardRef.current;
+    if (!board) return;
+    const { width, height } = board.size();
+    const camera = cameraFollowing(peer, width, height);
+    if (camera) board.followView(camera);
+  }, [following, peers]);
 
   // Drop selected ids that no longer exist (deleted remotely, undone).
   useEffect(() => {
@@ -404,7 +450,7 @@ export function Room({ client }: { client: RoomClient }) {
       <Board
         ref={boardRef}
         store={store}
-        shapes={shapes}
+        shapes={displayShapes}
         tool={tool}
         style={style}
         selection={selection}
@@ -415,7 +461,11 @@ export function Room({ client }: { client: RoomClient }) {
         onEdit={openEditor}
         onZoom={setZoom}
         onCursor={presence.setCursor}
-      />
+        onGesture={presence.setGesture}
+      >
+        <RemoteSelections peers={peers} shapesById={shapesById} zoom={zoom} />
+        <RemoteCursors awareness={client.awareness} zoom={zoom} />
+      </Board>
       {editTarget && boardRef.current && (
         <TextEditor
           key={editing?.kind === "existing" ? editing.id : "new"}
@@ -445,7 +495,7 @@ export function Room({ client }: { client: RoomClient }) {
         </div>
       )}
       <div className="top-right">
-        <PresenceList awareness={client.awareness} />
+        <PresenceList peers={peers} following={following} onFollow={setFollowing} />
         <StatusBadge client={client} />
         <ShareButton />
       </div>

@@ -1,10 +1,14 @@
 /**
- * Sends this tab's presence through Yjs awareness. The cursor is throttled (leading + trailing,
- * so the final position always goes out); selection and user changes go at once.
+ * Sends this tab's presence through Yjs awareness. Per-frame values (cursor, shapes in motion,
+ * viewport) are throttled with lodash-es `throttle`, leading + trailing, so the final value always
+ * goes out; selection and user changes go at once. Nothing is queued while disconnected: the room
+ * client drops presence it cannot send, and sends the current state on reconnect.
  */
 import throttle from "lodash-es/throttle";
 import type { Awareness } from "y-protocols/awareness";
+import { gestureFor } from "../presence/previews";
 import { CURSOR_THROTTLE_MS } from "../shared/constants";
+import type { Shape } from "../shared/schema";
 import type { Point } from "../tools/geometry";
 import type { UserIdentity } from "./identity";
 
@@ -13,14 +17,32 @@ export interface PresenceSender {
   /** Cursor in canvas units, or null when the pointer leaves the canvas. */
   setCursor(cursor: Point | null): void;
   setSelection(ids: readonly string[]): void;
+  /** Shapes this user is moving right now (live geometry), or null when the gesture ends. */
+  setGesture(moving: readonly Shape[] | null): void;
+  /** The canvas point at the centre of this user's screen, and their zoom (for followers). */
+  setViewport(viewport: { x: number; y: number; zoom: number }): void;
   destroy(): void;
 }
 
+const round = (n: number) => Math.round(n * 10) / 10;
+
 export function createPresenceSender(awareness: Awareness): PresenceSender {
+  const options = { leading: true, trailing: true };
   const sendCursor = throttle(
     (cursor: Point | null) => awareness.setLocalStateField("cursor", cursor),
     CURSOR_THROTTLE_MS,
-    { leading: true, trailing: true },
+    options,
+  );
+  const sendGesture = throttle(
+    (moving: readonly Shape[]) => awareness.setLocalStateField("gesture", gestureFor(moving)),
+    CURSOR_THROTTLE_MS,
+    options,
+  );
+  const sendViewport = throttle(
+    (viewport: { x: number; y: number; zoom: number }) =>
+      awareness.setLocalStateField("viewport", viewport),
+    CURSOR_THROTTLE_MS * 2,
+    options,
   );
   return {
     setUser: (user) => awareness.setLocalStateField("user", { name: user.name, color: user.color }),
@@ -31,9 +53,26 @@ export function createPresenceSender(awareness: Awareness): PresenceSender {
         awareness.setLocalStateField("cursor", null);
         return;
       }
-      sendCursor({ x: Math.round(cursor.x * 10) / 10, y: Math.round(cursor.y * 10) / 10 });
+      sendCursor({ x: round(cursor.x), y: round(cursor.y) });
     },
     setSelection: (ids) => awareness.setLocalStateField("selection", [...ids]),
-    destroy: () => sendCursor.cancel(),
+    setGesture: (moving) => {
+      if (moving === null || moving.length === 0) {
+        // The gesture ended (its commit is already on the wire): a pending frame must not follow.
+        sendGesture.cancel();
+        const state = awareness.getLocalState();
+        if (state?.gesture && Object.keys(state.gesture).length > 0) {
+          awareness.setLocalStateField("gesture", {});
+        }
+        return;
+      }
+      sendGesture(moving);
+    },
+    setViewport: (viewport) => sendViewport(viewport),
+    destroy: () => {
+      sendCursor.cancel();
+      sendGesture.cancel();
+      sendViewport.cancel();
+    },
   };
 }
