@@ -1,0 +1,291 @@
+/**
+ * Offline editing end to end (issue 4), in a real Chromium against a real `partykit dev`:
+ *
+ *  [OF1] Two pages; the server dies; page A draws a rectangle offline (badge leaves
+ *        "connected", data-saved="false"); the server restarts; page B receives the rectangle
+ *        and A shows data-saved="true".
+ *  [OF2] With the server down, a reload still shows the board: the page comes from the service
+ *        worker's cache, the shapes (including one drawn offline just before) from IndexedDB;
+ *        the offline shape reaches the room once it is back.
+ *  [OF3] A hidden tab backs off; showing it again connects at once instead of waiting out the
+ *        pending retry.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
+import { type DevServer, startDevServer } from "../helpers/devServer";
+import { fetchSnapshot } from "../helpers/shapes";
+import { waitFor } from "../helpers/wait";
+import { uniqueRoomId } from "../helpers/yclient";
+
+type RawShape = { id: string; type?: unknown; x?: unknown; y?: unknown } & Record<string, unknown>;
+
+let server: DevServer;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  server = await startDevServer();
+  session = await launchBrowser();
+});
+
+beforeEach(async () => {
+  // A test that failed while the server was down must not take the next one with it.
+  if (server.pid === null) await server.restart();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.dispose();
+});
+
+const STATUS = '[data-testid="connection-status"]';
+
+/** Every entry of the page's shapes map, via the automation hook (empty before it exists). */
+async function shapesIn(page: Page): Promise<RawShape[]> {
+  return page.evaluate(() => {
+    type YMapLike = { toJSON(): Record<string, unknown> };
+    const hook = (
+      window as unknown as {
+        __sketchroom?: { doc: { getMap(name: string): Map<string, YMapLike> } };
+      }
+    ).__sketchroom;
+    if (!hook) return [];
+    const out: { id: string }[] = [];
+    hook.doc.getMap("shapes").forEach((value, id) => {
+      out.push({ id, ...value.toJSON() });
+    });
+    return out;
+  });
+}
+
+async function badge(page: Page): Promise<{ state: string | null; saved: string | null }> {
+  const el = page.locator(STATUS);
+  return { state: await el.getAttribute("data-state"), saved: await el.getAttribute("data-saved") };
+}
+
+async function openRoom(page: Page, roomId: string): Promise<void> {
+  await page.goto(`${server.url}/r/${roomId}`, { waitUntil: "domcontentloaded" });
+  await page
+    .locator(`${STATUS}[data-state="connected"]`)
+    .waitFor({ state: "attached", timeout: 30_000 });
+}
+
+/** Draws a rectangle with the mouse (tool R) from canvas (x, y), sized w × h, at zoom 1. */
+async function drawRect(page: Page, x: number, y: number, w: number, h: number): Promise<void> {
+  const box = await page.locator('[data-testid="canvas"] canvas').first().boundingBox();
+  if (!box) throw new Error("the canvas has no bounding box");
+  await page.keyboard.press("r");
+  await page.mouse.move(box.x + x, box.y + y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + x + w / 2, box.y + y + h / 2, { steps: 4 });
+  await page.mouse.move(box.x + x + w, box.y + y + h, { steps: 4 });
+  await page.mouse.up();
+}
+
+/** The rect drawn at canvas (x, y), within a few pixels (snapping, stroke). */
+function rectAt(shapes: RawShape[], x: number, y: number): RawShape | undefined {
+  const near = (v: unknown, want: number) => typeof v === "number" && Math.abs(v - want) <= 4;
+  return shapes.find((s) => s.type === "rect" && near(s.x, x) && near(s.y, y));
+}
+
+async function waitForRect(page: Page, x: number, y: number, what: string): Promise<RawShape> {
+  return waitFor(async () => rectAt(await shapesIn(page), x, y), {
+    timeout: 30_000,
+    message: what,
+  });
+}
+
+/**
+ * Failing WebSockets and fetches (including the browser's update check of sw.js) are expected
+ * while the server is down; anything else is not.
+ */
+function unexpectedErrors(...all: PageErrors[]): string[] {
+  return all
+    .flatMap((e) => e.messages)
+    .filter(
+      (m) =>
+        !/WebSocket connection to|ERR_CONNECTION_REFUSED|Failed to load resource|fetching the script/.test(
+          m,
+        ),
+    );
+}
+
+describe("offline editing", () => {
+  test("[OF1] a rectangle drawn while the server is down reaches the other page after a restart", async () => {
+    const room = uniqueRoomId("offline");
+    const a = await session.newPage("A");
+    const b = await session.newPage("B");
+    await openRoom(a.page, room);
+    await openRoom(b.page, room);
+
+    await server.kill();
+    await waitFor(async () => (await badge(a.page)).state !== "connected", {
+      timeout: 20_000,
+      message: "A's badge leaves connected once the server is gone",
+    });
+
+    await drawRect(a.page, 200, 200, 160, 120);
+    const drawn = await waitForRect(a.page, 200, 200, "A holds its offline rect");
+    await waitFor(async () => (await badge(a.page)).saved === "false", {
+      message: 'A shows data-saved="false" for the offline rect',
+    });
+    expect((await badge(a.page)).state).not.toBe("connected");
+    expect(rectAt(await shapesIn(b.page), 200, 200)).toBeUndefined();
+
+    await server.restart();
+    await waitFor(async () => (await shapesIn(b.page)).some((s) => s.id === drawn.id), {
+      timeout: 45_000,
+      message: "B receives A's offline rect after the restart",
+    });
+    await waitFor(async () => (await badge(a.page)).saved === "true", {
+      timeout: 30_000,
+      message: 'A shows data-saved="true" once the room has stored the rect',
+    });
+    expect((await badge(a.page)).state).toBe("connected");
+    expect((await fetchSnapshot(server.url, room)).map((s) => s.id)).toContain(drawn.id);
+    expect(unexpectedErrors(a.errors, b.errors)).toEqual([]);
+  }, 150_000);
+
+  test("[OF2] a reload with the server down still shows the board, offline edits included", async () => {
+    const room = uniqueRoomId("reload");
+    const a = await session.newPage("A");
+    await openRoom(a.page, room);
+    await drawRect(a.page, 150, 150, 120, 90);
+    const online = await waitForRect(a.page, 150, 150, "A holds its first rect");
+    await a.page
+      .locator(`${STATUS}[data-saved="true"]`)
+      .waitFor({ state: "attached", timeout: 15_000 });
+    // The service worker controls the page once it has installed the shell and claimed it.
+    await waitFor(() => a.page.evaluate(() => navigator.serviceWorker?.controller != null), {
+      timeout: 30_000,
+      message: "the service worker controls page A",
+    });
+
+    await server.kill();
+    await waitFor(async () => (await badge(a.page)).state !== "connected", {
+      timeout: 20_000,
+      message: "A's badge leaves connected once the server is gone",
+    });
+    const stored = () =>
+      a.page.evaluate(
+        (name) =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open(name);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const count = db.transaction("updates").objectStore("updates").count();
+              count.onsuccess = () => {
+                resolve(count.result);
+                db.close();
+              };
+              count.onerror = () => reject(count.error);
+            };
+          }),
+        `sketchroom:${room}`,
+      );
+    const before = await stored();
+    await drawRect(a.page, 400, 300, 100, 80);
+    const offline = await waitForRect(a.page, 400, 300, "A holds its offline rect");
+    await waitFor(async () => (await stored()) > before, {
+      message: "A's offline rect is written to IndexedDB",
+    });
+
+    // Nothing answers on the server's port now: the page itself must come from the cache.
+    await a.page.reload({ waitUntil: "domcontentloaded" });
+    await waitFor(
+      async () => {
+        const ids = (await shapesIn(a.page)).map((s) => s.id);
+        return ids.includes(online.id) && ids.includes(offline.id);
+      },
+      { timeout: 30_000, message: "after an offline reload A shows both rects (from IndexedDB)" },
+    );
+    expect(await a.page.locator('[data-testid="canvas"] canvas').count()).toBeGreaterThan(0);
+    expect((await badge(a.page)).state).not.toBe("connected");
+
+    await server.restart();
+    await waitFor(
+      async () => (await fetchSnapshot(server.url, room)).some((s) => s.id === offline.id),
+      { timeout: 45_000, message: "the rect drawn offline before the reload reaches the room" },
+    );
+    await a.page
+      .locator(`${STATUS}[data-saved="true"]`)
+      .waitFor({ state: "attached", timeout: 30_000 });
+    expect(unexpectedErrors(a.errors)).toEqual([]);
+  }, 150_000);
+
+  test("[OF3] showing a hidden tab reconnects at once instead of waiting out the backoff", async () => {
+    const room = uniqueRoomId("visible");
+    const a = await session.newPage("A");
+    await openRoom(a.page, room);
+
+    // A test-only gate in front of the page's WebSocket: while closed, every attempt goes to a
+    // port nobody listens on, so the pending retry cannot connect by itself while the server
+    // restarts, and only the visibility handler can be what connects afterwards.
+    await a.page.evaluate(() => {
+      const w = window as unknown as {
+        __wsGateClosed: boolean;
+        __wsCreated: number[];
+        WebSocket: typeof WebSocket;
+      };
+      const Real = w.WebSocket;
+      w.__wsGateClosed = false;
+      w.__wsCreated = [];
+      w.WebSocket = class extends Real {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          w.__wsCreated.push(performance.now());
+          super(w.__wsGateClosed ? "ws://127.0.0.1:9/closed" : url, protocols);
+        }
+      };
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+      w.__wsGateClosed = true;
+    });
+
+    await server.kill();
+    // Hidden: the retries back off (full jitter, windows 1.5 s, 3 s, 6 s, … up to 5 min).
+    await waitFor(
+      () => a.page.evaluate(() => (window.__sketchroom?.roomClient.getStatus().attempt ?? 0) >= 2),
+      { timeout: 30_000, message: "A backed off over at least two failed retries while hidden" },
+    );
+    await server.restart();
+    expect((await badge(a.page)).state).toBe("reconnecting");
+
+    const shown = await a.page.evaluate(() => {
+      const w = window as unknown as { __wsGateClosed: boolean; __wsCreated: number[] };
+      const client = window.__sketchroom!.roomClient;
+      const attemptBefore = client.getStatus().attempt;
+      const createdBefore = w.__wsCreated.length;
+      w.__wsGateClosed = false;
+      Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true });
+      const at = performance.now();
+      document.dispatchEvent(new Event("visibilitychange"));
+      const status = client.getStatus();
+      return { attemptBefore, createdBefore, at, state: status.state, attempt: status.attempt };
+    });
+    // The handler starts a fresh attempt synchronously (a timer retry would keep the count).
+    expect(shown.attemptBefore).toBeGreaterThanOrEqual(2);
+    expect(shown.state).toBe("reconnecting");
+    expect(shown.attempt).toBe(0);
+
+    const connectedAfter = await waitFor(
+      async () => {
+        const { state } = await badge(a.page);
+        return state === "connected" ? a.page.evaluate(() => performance.now()) : null;
+      },
+      { timeout: 10_000, interval: 20, message: "A connects once the tab is visible again" },
+    );
+    const firstSocketAt = await a.page.evaluate(
+      (n) => (window as unknown as { __wsCreated: number[] }).__wsCreated[n] ?? null,
+      shown.createdBefore,
+    );
+    expect(firstSocketAt).not.toBeNull();
+    // A new socket at once, not after a backoff window (the smallest is 1.5 s).
+    expect(firstSocketAt! - shown.at).toBeLessThan(250);
+    console.log(
+      `[offline] visible → socket after ${Math.round(firstSocketAt! - shown.at)} ms, ` +
+        `connected after ${Math.round(connectedAfter - shown.at)} ms`,
+    );
+    expect(unexpectedErrors(a.errors)).toEqual([]);
+  }, 150_000);
+});
