@@ -1,14 +1,16 @@
 /**
- * Routing: `/` makes a new room and moves to `/r/<id>`; `/r/<id>` opens that room; anything
- * else, or an invalid id, shows an error screen.
+ * Routing: `/` makes a new room and moves to `/r/<id>`; `/r/<id>` opens that room; `/v/<viewId>`
+ * opens a room view-only; anything else, or an invalid id, shows an error screen.
  */
 import { useEffect, useState } from "react";
 import { createRoomClient } from "./net/roomClient";
-import type { RoomClient } from "./net/types";
+import type { RoomClient, RoomParty } from "./net/types";
 import { isValidRoomId, newRoomId } from "./shared/roomId";
 import { Room } from "./ui/Room";
 
-type Route = { kind: "room"; roomId: string } | { kind: "invalid"; reason: string };
+type Route =
+  | { kind: "room"; roomId: string; party: RoomParty }
+  | { kind: "invalid"; reason: string };
 
 /** Reads the room from the URL, replacing `/` with a fresh room's URL. */
 export function resolveRoute(): Route {
@@ -16,13 +18,14 @@ export function resolveRoute(): Route {
   if (path === "/" || path === "") {
     const roomId = newRoomId();
     window.history.replaceState(null, "", `/r/${roomId}${window.location.search}`);
-    return { kind: "room", roomId };
+    return { kind: "room", roomId, party: "main" };
   }
-  const match = path.match(/^\/r\/([^/]*)\/?$/);
+  const match = path.match(/^\/([rv])\/([^/]*)\/?$/);
   if (!match) return { kind: "invalid", reason: "This page does not exist." };
+  const party: RoomParty = match[1] === "v" ? "view" : "main";
   let roomId: string;
   try {
-    roomId = decodeURIComponent(match[1]!);
+    roomId = decodeURIComponent(match[2]!);
   } catch {
     return { kind: "invalid", reason: "The room link is malformed." };
   }
@@ -32,8 +35,15 @@ export function resolveRoute(): Route {
       reason: "Room ids are 1–128 letters, digits, “-” or “_”. Check the link you were sent.",
     };
   }
-  return { kind: "room", roomId };
+  return { kind: "room", roomId, party };
 }
+
+/**
+ * The room refused a write outright (document over its cap, or view-only): this tab's copy
+ * holds edits the room will never have. It is discarded and the room's state loaded afresh
+ * (conflict rule C9), with the reason shown.
+ */
+const REFUSED = new Set(["DOCUMENT_TOO_LARGE", "READ_ONLY"]);
 
 function ErrorScreen({ reason }: { reason: string }) {
   return (
@@ -47,18 +57,29 @@ function ErrorScreen({ reason }: { reason: string }) {
   );
 }
 
-function RoomLoader({ roomId }: { roomId: string }) {
+function RoomLoader({ roomId, party }: { roomId: string; party: RoomParty }) {
   const [client, setClient] = useState<RoomClient | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const [carried, setCarried] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation is a fresh client
   useEffect(() => {
-    const created = createRoomClient(roomId);
+    const created = createRoomClient(roomId, { party });
+    let resetting = false;
+    const off = created.onNotice((notice) => {
+      if (!REFUSED.has(notice.code) || resetting) return;
+      resetting = true;
+      setCarried(`${notice.message} The board was reloaded from the room.`);
+      void created.discardLocalCopy().finally(() => setGeneration((g) => g + 1));
+    });
     setClient(created);
     return () => {
+      off();
       created.destroy();
       setClient(null);
     };
-  }, [roomId]);
+  }, [roomId, party, generation]);
   if (!client) return null;
-  return <Room client={client} />;
+  return <Room key={generation} client={client} initialNotice={carried} />;
 }
 
 export function App() {
@@ -67,5 +88,5 @@ export function App() {
     if (route.kind === "room") document.title = "Sketchroom";
   }, [route]);
   if (route.kind === "invalid") return <ErrorScreen reason={route.reason} />;
-  return <RoomLoader roomId={route.roomId} />;
+  return <RoomLoader roomId={route.roomId} party={route.party} />;
 }

@@ -11,7 +11,7 @@ import * as Y from "yjs";
 import { PRESENCE_RENEW_MS, PRESENCE_TIMEOUT_MS } from "../shared/constants";
 import { fromBase64, MessageType, type ServerControlMessage } from "../shared/protocol";
 import { ConnectionManager } from "./connection";
-import type { ConnectionStatus, RoomClient, RoomNotice } from "./types";
+import type { ConnectionStatus, RoomClient, RoomNotice, RoomParty } from "./types";
 
 export interface RoomClientOptions {
   /** host[:port] of the PartyKit server; defaults to the page's host. */
@@ -22,6 +22,8 @@ export interface RoomClientOptions {
   guardUnload?: boolean;
   WebSocket?: typeof WebSocket;
   doc?: Y.Doc;
+  /** Which party to join: the room itself, or a view-only link (default main). */
+  party?: RoomParty;
 }
 
 /** Origin of every change that came from the room. Anything else is a local edit. */
@@ -44,6 +46,7 @@ class SyncedRoomClient implements RoomClient {
     readOnly: false,
     fatal: null,
     transport: "websocket",
+    viewId: null,
   };
   private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
   private readonly noticeListeners = new Set<(n: RoomNotice) => void>();
@@ -59,15 +62,21 @@ class SyncedRoomClient implements RoomClient {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private readonly cleanups: (() => void)[] = [];
 
+  readonly party: RoomParty;
+
   constructor(
     readonly roomId: string,
     options: RoomClientOptions,
   ) {
+    this.party = options.party ?? "main";
     this.doc = options.doc ?? new Y.Doc();
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     const browser = typeof window !== "undefined" && typeof document !== "undefined";
     const persist = options.persistLocally ?? (browser && typeof indexedDB !== "undefined");
-    if (persist) this.local = new IndexeddbPersistence(`sketchroom:${roomId}`, this.doc);
+    if (persist) {
+      const name = this.party === "main" ? `sketchroom:${roomId}` : `sketchroom-view:${roomId}`;
+      this.local = new IndexeddbPersistence(name, this.doc);
+    }
 
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
@@ -76,6 +85,7 @@ class SyncedRoomClient implements RoomClient {
       {
         host: options.host ?? window.location.host,
         room: roomId,
+        party: this.party,
         WebSocket: options.WebSocket,
         document: browser ? document : undefined,
         window: browser ? window : undefined,
@@ -147,6 +157,10 @@ class SyncedRoomClient implements RoomClient {
     return this.local ? this.local.whenSynced.then(() => undefined) : Promise.resolve();
   }
 
+  async discardLocalCopy(): Promise<void> {
+    await this.local?.clearData();
+  }
+
   destroy(): void {
     for (const t of this.timers) clearInterval(t);
     for (const c of this.cleanups) c();
@@ -216,7 +230,10 @@ class SyncedRoomClient implements RoomClient {
     }
     switch (message.type) {
       case "hello":
-        this.setStatus({ readOnly: message.readOnly });
+        this.setStatus({
+          readOnly: message.readOnly,
+          viewId: message.viewId ?? this.status.viewId,
+        });
         return;
       case "saved": {
         const sv = Y.decodeStateVector(fromBase64(message.sv));
@@ -287,7 +304,8 @@ class SyncedRoomClient implements RoomClient {
       next.saved === this.status.saved &&
       next.attempt === this.status.attempt &&
       next.readOnly === this.status.readOnly &&
-      next.fatal === this.status.fatal
+      next.fatal === this.status.fatal &&
+      next.viewId === this.status.viewId
     ) {
       return;
     }

@@ -16,6 +16,8 @@ export interface ConnectionStatus {
   fatal: string | null;
   /** The transport in use. */
   transport: "websocket";
+  /** Editors: the id of this room's view-only link (`/v/<viewId>`), once the room said it. */
+  viewId: string | null;
 }
 
 export interface RoomNotice {
@@ -24,8 +26,13 @@ export interface RoomNotice {
   message: string;
 }
 
+/** `main`: the room itself (edit link). `view`: a view-only link, by its view id. */
+export type RoomParty = "main" | "view";
+
 export interface RoomClient {
+  /** The room id (party main) or the view id (party view). */
   readonly roomId: string;
+  readonly party: RoomParty;
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
   /** Origin used by the provider when applying remote updates (anything else is a local edit). */
@@ -35,5 +42,7 @@ export interface RoomClient {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Subscribe to notices from the room (errors, repairs). */
   onNotice(listener: (notice: RoomNotice) => void): () => void;
+  /** Forgets this device's copy of the room (IndexedDB), e.g. before reloading the room's state. */
+  discardLocalCopy(): Promise<void>;
   destroy(): void;
 }

@@ -58,7 +58,14 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-export function Room({ client }: { client: RoomClient }) {
+export function Room({
+  client,
+  initialNotice = null,
+}: {
+  client: RoomClient;
+  /** A message to show on arrival (why the room was reloaded). */
+  initialNotice?: string | null;
+}) {
   const store = useMemo(() => new ShapeStore(client.doc), [client]);
   useEffect(() => () => store.destroy(), [store]);
   const shapes = useShapes(client.doc);
@@ -73,7 +80,7 @@ export function Room({ client }: { client: RoomClient }) {
   const [history, setHistory] = useState({ canUndo: false, canRedo: false });
   const [user, setUser] = useState<UserIdentity>(loadIdentity);
   const [readOnly, setReadOnly] = useState(() => client.getStatus().readOnly);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(initialNotice);
   const clipboard = useRef<string | null>(null);
   const pasteHandled = useRef(0);
 
@@ -497,7 +504,7 @@ export function Room({ client }: { client: RoomClient }) {
       <div className="top-right">
         <PresenceList peers={peers} following={following} onFollow={setFollowing} />
         <StatusBadge client={client} />
-        <ShareButton />
+        <ShareButton client={client} />
       </div>
       {!readOnly &&
         (selection.length > 0 || (tool !== "select" && tool !== "hand" && tool !== "eraser")) && (
