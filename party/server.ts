@@ -5,6 +5,7 @@
 import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
+import { HttpTransport, transportAction, VIEW_UPSTREAM_HEADER } from "./httpTransport";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
 
@@ -69,6 +70,8 @@ const VIEW_REGISTERED_KEY = "viewRegistered";
 
 export default class SketchroomServer implements Party.Server {
   readonly room: RoomServer;
+  /** The HTTP fallback for networks that block WebSockets (party/httpTransport.ts). */
+  private readonly http: HttpTransport;
   private readonly adapters = new Map<string, RoomConnection>();
   private viewId: string | null = null;
   private viewRegistered = false;
@@ -83,6 +86,10 @@ export default class SketchroomServer implements Party.Server {
     });
     // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
+    this.http = new HttpTransport(this.room, ({ readOnly, control }) => {
+      if (!readOnly) this.ensureViewLink();
+      return { readOnly, control, viewId: this.viewId ?? undefined };
+    });
   }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
@@ -96,11 +103,20 @@ export default class SketchroomServer implements Party.Server {
     return req;
   }
 
-  static onBeforeRequest(req: Party.Request): Party.Request | Response {
+  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
     const id = roomIdFromUrl(req.url);
     if (id === null || !isValidRoomId(id)) {
       return new Response(JSON.stringify({ error: "invalid room id" }), {
         status: 400,
+        headers: JSON_HEADERS,
+      });
+    }
+    // Only the view party, over a stub (which skips this hook), may mark a request read-only.
+    req.headers.delete(VIEW_UPSTREAM_HEADER);
+    // The fallback transport reads and writes the board like a socket: same allow-list.
+    if (transportAction(req.url) !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
+      return new Response(JSON.stringify({ error: "origin not allowed" }), {
+        status: 403,
         headers: JSON_HEADERS,
       });
     }
@@ -180,7 +196,21 @@ export default class SketchroomServer implements Party.Server {
     this.forget(connection);
   }
 
-  onRequest(req: Party.Request): Response {
+  async onRequest(req: Party.Request): Promise<Response> {
+    const action = transportAction(req.url);
+    if (action !== null) {
+      if (!isValidRoomId(this.party.id)) {
+        return new Response(JSON.stringify({ error: "invalid room id" }), {
+          status: 400,
+          headers: JSON_HEADERS,
+        });
+      }
+      return this.http.handle(
+        req as unknown as Request,
+        action,
+        req.headers.has(VIEW_UPSTREAM_HEADER),
+      );
+    }
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: JSON_HEADERS });
     if (req.method !== "GET" && req.method !== "HEAD") {
       return new Response(JSON.stringify({ error: "method not allowed" }), {

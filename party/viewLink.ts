@@ -8,8 +8,15 @@
  * pass through the worker's onBeforeRequest; POSTs from outside are refused there.
  */
 import type * as Party from "partykit/server";
+import { MAX_BATCH_BYTES } from "../src/shared/constants";
 import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId } from "../src/shared/roomId";
+import {
+  type HTTP_TRANSPORT_ACTIONS,
+  readBodyLimited,
+  transportAction,
+  VIEW_UPSTREAM_HEADER,
+} from "./httpTransport";
 import { originAllowed } from "./server";
 
 const ROOM_KEY = "roomId";
@@ -34,7 +41,24 @@ export default class ViewLinkServer implements Party.Server {
 
   constructor(readonly party: Party.Room) {}
 
-  static onBeforeRequest(req: Party.Request): Party.Request | Response {
+  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
+    const action = transportAction(req.url);
+    if (action !== null) {
+      // The HTTP fallback (party/httpTransport.ts): forwarded to the room as read-only.
+      if (!validId(req)) {
+        return new Response(JSON.stringify({ error: "invalid link" }), {
+          status: 400,
+          headers: JSON_HEADERS,
+        });
+      }
+      if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
+        return new Response(JSON.stringify({ error: "origin not allowed" }), {
+          status: 403,
+          headers: JSON_HEADERS,
+        });
+      }
+      return req;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return new Response(JSON.stringify({ error: "method not allowed" }), {
         status: 405,
@@ -63,6 +87,8 @@ export default class ViewLinkServer implements Party.Server {
   }
 
   async onRequest(req: Party.Request): Promise<Response> {
+    const action = transportAction(req.url);
+    if (action !== null) return this.forwardTransport(req, action);
     if (req.method === "POST") {
       // Internal only (see above). The first registration wins; a view id never moves.
       const body = (await req.json().catch(() => null)) as { roomId?: unknown } | null;
@@ -85,6 +111,46 @@ export default class ViewLinkServer implements Party.Server {
     }
     const res = await this.party.context.parties.main!.get(this.roomId).fetch({ method: "GET" });
     return new Response(await res.text(), { status: res.status, headers: JSON_HEADERS });
+  }
+
+  /**
+   * A viewer on the HTTP fallback: the request goes to the room over a stub with the read-only
+   * marker (which requests from outside cannot carry), and the answer (an SSE stream, a long
+   * poll) streams back unchanged.
+   */
+  private async forwardTransport(
+    req: Party.Request,
+    action: (typeof HTTP_TRANSPORT_ACTIONS)[number],
+  ): Promise<Response> {
+    if (this.roomId === null) {
+      return new Response(JSON.stringify({ error: "unknown view link" }), {
+        status: 404,
+        headers: JSON_HEADERS,
+      });
+    }
+    let body: Uint8Array | undefined;
+    if (req.method === "POST") {
+      const read = await readBodyLimited(req as unknown as Request, MAX_BATCH_BYTES);
+      if (read === null) {
+        return new Response(JSON.stringify({ error: "batch too large" }), {
+          status: 413,
+          headers: JSON_HEADERS,
+        });
+      }
+      body = read;
+    }
+    const url = new URL(req.url);
+    const res = await this.party.context.parties
+      .main!.get(this.roomId)
+      .fetch(`/${action}${url.search}`, {
+        method: req.method,
+        headers: [
+          [VIEW_UPSTREAM_HEADER, "1"],
+          ["content-type", req.headers.get("content-type") ?? "application/octet-stream"],
+        ],
+        ...(body ? { body } : {}),
+      } as unknown as Parameters<Party.Stub["fetch"]>[1]);
+    return new Response(res.body, { status: res.status, headers: res.headers });
   }
 
   async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): Promise<void> {

@@ -75,3 +75,22 @@ export const MAX_TEXT_LENGTH = 20_000;
 export const MAX_POINTS = 20_000;
 /** Largest absolute coordinate; beyond this a value is clamped (keeps the canvas math finite). */
 export const MAX_COORDINATE = 1e7;
+
+// ---- HTTP fallback transport (docs/transport.md) --------------------------------------------
+
+/** Consecutive WebSocket attempts that never opened, with plain HTTP working, before falling back. */
+export const FALLBACK_AFTER_FAILURES = 2;
+/** ms. While on the fallback, how often a real WebSocket is probed (upgrade back when one opens). */
+export const WEBSOCKET_PROBE_MS = 60_000;
+/** ms. SSE comment line interval: proxies close streams that stay silent for ~30–60 s. */
+export const SSE_KEEPALIVE_MS = 15_000;
+/** ms. A long poll is answered empty after this long (under common 30 s proxy timeouts). */
+export const LONG_POLL_HOLD_MS = 20_000;
+/** ms. A long-polling connection that has not polled for this long is gone. */
+export const LONG_POLL_IDLE_MS = 30_000;
+/** bytes. One POST batch: one largest frame plus its framing (varuint length, kind byte). */
+export const MAX_BATCH_BYTES = MAX_MESSAGE_BYTES + 16;
+/** bytes. Frames queued for a long poller that stopped polling: beyond this it is closed. */
+export const MAX_POLL_QUEUE_BYTES = 8_000_000;
+/** bytes. Browsers refuse `keepalive` fetches with bodies over 64 KiB; larger POSTs go without it. */
+export const KEEPALIVE_BODY_LIMIT = 60_000;

@@ -1,0 +1,404 @@
+/**
+ * The HTTP fallback transport (docs/transport.md): for networks that block WebSockets, a room
+ * connection made of plain HTTP requests. Each one is a `RoomConnection` like a socket, so the
+ * room applies the same sync, presence, limits, rate budget and read-only rule to it.
+ *
+ *   GET  …/<room>/sse            room → client: a Server-Sent Events stream
+ *   POST …/<room>/open           long polling: creates the connection, answers {id, token}
+ *   GET  …/<room>/poll?id&token  long polling: held until frames are queued (or 20 s)
+ *   POST …/<room>/send?id&token  client → room: a batch of frames (src/shared/frameBatch.ts)
+ *
+ * The token (128 random bits) is the connection's capability: its id alone lets no one write.
+ */
+import {
+  LONG_POLL_HOLD_MS,
+  LONG_POLL_IDLE_MS,
+  MAX_BATCH_BYTES,
+  MAX_POLL_QUEUE_BYTES,
+  SSE_KEEPALIVE_MS,
+} from "../src/shared/constants";
+import { type BatchFrame, decodeBatch, encodeBatch } from "../src/shared/frameBatch";
+import { toBase64 } from "../src/shared/protocol";
+import type { ConnectOptions, RoomConnection } from "./room";
+
+/** The sub-paths this transport answers under `/parties/<party>/<room>/`. */
+export const HTTP_TRANSPORT_ACTIONS = ["sse", "open", "poll", "send"] as const;
+export type HttpTransportAction = (typeof HTTP_TRANSPORT_ACTIONS)[number];
+
+/**
+ * Header the view party sets when it forwards a viewer's request to the room over a Durable
+ * Object stub: the room makes that connection read-only. Stub requests skip the worker's
+ * onBeforeRequest; requests from outside pass through it, and it deletes this header.
+ */
+export const VIEW_UPSTREAM_HEADER = "x-sketchroom-view-upstream";
+
+/** What the transport needs of the room. */
+export interface RoomPort {
+  connect(conn: RoomConnection, options: ConnectOptions): void;
+  message(conn: RoomConnection, data: string | ArrayBuffer | ArrayBufferView): void;
+  disconnect(conn: RoomConnection): void;
+}
+
+/** `…/<room>/<action>` → the action, or null when the path is not one of ours. */
+export function transportAction(url: string): HttpTransportAction | null {
+  const match = new URL(url).pathname.match(/^\/part(?:y|ies\/[^/]+)\/[^/]+\/([a-z]+)\/?$/);
+  const action = match?.[1];
+  return (HTTP_TRANSPORT_ACTIONS as readonly string[]).includes(action ?? "")
+    ? (action as HttpTransportAction)
+    : null;
+}
+
+const NO_STORE = { "cache-control": "no-store" };
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...NO_STORE },
+  });
+}
+
+function randomHex(bytes: number): string {
+  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(buf, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Equal-time comparison: a token guessed byte by byte learns nothing from timing. */
+function sameToken(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * Reads a request body, refusing it as soon as it passes `limit` bytes (the Content-Length
+ * header can be absent or lie). Returns null when over the limit.
+ */
+export async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array | null> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) return null;
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+
+/** One fallback connection, seen by the room as any other connection. */
+abstract class HttpConnection implements RoomConnection {
+  readonly id = `http-${crypto.randomUUID()}`;
+  readonly token = randomHex(16);
+  closed = false;
+
+  constructor(protected readonly onEnd: (conn: HttpConnection) => void) {}
+
+  abstract send(data: string | Uint8Array): void;
+  /** The room closes the connection (rate limited, malformed, idle…): tell the client, end. */
+  abstract close(code: number, reason: string): void;
+  /** The client went away: free everything. Does not notify the room (the caller does). */
+  abstract dispose(): void;
+}
+
+/** room → client over Server-Sent Events. */
+class SseConnection extends HttpConnection {
+  private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  private keepalive: ReturnType<typeof setInterval> | null = null;
+  readonly stream: ReadableStream<Uint8Array>;
+
+  constructor(onEnd: (conn: HttpConnection) => void) {
+    super(onEnd);
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.controller = controller;
+        // Named "session", not "open": EventSource dispatches its own data-less "open" event.
+        this.write("session", JSON.stringify({ id: this.id, token: this.token }));
+        this.keepalive = setInterval(() => this.raw(": ping\n\n"), SSE_KEEPALIVE_MS);
+      },
+      cancel: () => {
+        // The client closed the stream (EventSource.close, tab gone, proxy timeout).
+        if (this.closed) return;
+        this.dispose();
+        this.onEnd(this);
+      },
+    });
+  }
+
+  send(data: string | Uint8Array): void {
+    if (typeof data === "string") this.write("t", data);
+    else this.write("b", toBase64(data));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.write("close", JSON.stringify({ code, reason }));
+    this.dispose();
+    try {
+      this.controller?.close();
+    } catch {
+      // Already cancelled.
+    }
+    this.onEnd(this);
+  }
+
+  dispose(): void {
+    this.closed = true;
+    if (this.keepalive !== null) clearInterval(this.keepalive);
+    this.keepalive = null;
+  }
+
+  private write(event: string, data: string): void {
+    // A data line ends at a newline; JSON from the room has none, but never trust that.
+    const lines = data
+      .split("\n")
+      .map((line) => `data: ${line}`)
+      .join("\n");
+    this.raw(`event: ${event}\n${lines}\n\n`);
+  }
+
+  private raw(text: string): void {
+    if (this.closed || !this.controller) return;
+    try {
+      this.controller.enqueue(encoder.encode(text));
+    } catch {
+      // The stream is gone under us: the client left.
+      this.dispose();
+      this.onEnd(this);
+    }
+  }
+}
+
+/** room → client over long polling: frames wait in a queue for the next poll. */
+class PollConnection extends HttpConnection {
+  private queue: BatchFrame[] = [];
+  private queuedBytes = 0;
+  private waiter: ((frames: BatchFrame[]) => void) | null = null;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The close frame has been handed to a poll: the connection can be forgotten. */
+  private closeDelivered = false;
+
+  constructor(onEnd: (conn: HttpConnection) => void) {
+    super(onEnd);
+    this.armIdle();
+  }
+
+  send(data: string | Uint8Array): void {
+    if (this.closed) return;
+    this.queue.push(
+      typeof data === "string" ? { kind: "text", data } : { kind: "binary", data: data.slice() },
+    );
+    this.queuedBytes += typeof data === "string" ? data.length * 3 : data.byteLength;
+    if (this.queuedBytes > MAX_POLL_QUEUE_BYTES) {
+      // A client that stopped polling: like a socket whose buffer never drains.
+      this.queue = [];
+      this.close(1011, "slow consumer");
+      this.onEnd(this);
+      return;
+    }
+    this.wake();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.push({ kind: "close", code, reason });
+    this.wake();
+    // Keep the close for one more poll; the idle timer forgets it if none comes.
+  }
+
+  dispose(): void {
+    this.closed = true;
+    this.queue = [];
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.holdTimer = this.idleTimer = null;
+    this.waiter?.([]);
+    this.waiter = null;
+  }
+
+  /** Answers with what is queued, or waits for frames (at most LONG_POLL_HOLD_MS). */
+  poll(): Promise<BatchFrame[]> {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    // A second poll replaces the first (a client retrying after a dropped response).
+    this.waiter?.([]);
+    this.waiter = null;
+    if (this.queue.length > 0 || this.closeDelivered) return Promise.resolve(this.take());
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+      this.holdTimer = setTimeout(() => this.wake(), LONG_POLL_HOLD_MS);
+    });
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    if (!waiter) return;
+    this.waiter = null;
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    waiter(this.take());
+  }
+
+  private take(): BatchFrame[] {
+    const frames = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (frames.some((f) => f.kind === "close")) {
+      this.closeDelivered = true;
+      this.dispose();
+      this.onEnd(this);
+    } else {
+      this.armIdle();
+    }
+    return frames;
+  }
+
+  private armIdle(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      // Not polled for LONG_POLL_IDLE_MS: the client is gone.
+      this.dispose();
+      this.onEnd(this);
+    }, LONG_POLL_IDLE_MS);
+  }
+}
+
+export class HttpTransport {
+  private readonly connections = new Map<string, HttpConnection>();
+
+  constructor(
+    private readonly room: RoomPort,
+    /** Options for a new connection (the adapter adds the view id for editors). */
+    private readonly connectOptions: (opts: {
+      readOnly: boolean;
+      control: boolean;
+    }) => ConnectOptions,
+  ) {}
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  async handle(req: Request, action: HttpTransportAction, readOnly: boolean): Promise<Response> {
+    const url = new URL(req.url);
+    const control = url.searchParams.get("control") === "1";
+    switch (action) {
+      case "sse": {
+        if (req.method !== "GET") return json(405, { error: "method not allowed" });
+        const conn = new SseConnection((c) => this.end(c));
+        this.start(conn, readOnly, control);
+        return new Response(conn.stream, {
+          headers: {
+            "content-type": "text/event-stream; charset=utf-8",
+            // no-transform: proxies that gzip or buffer a stream would hold events back.
+            "cache-control": "no-store, no-transform",
+            "x-accel-buffering": "no",
+          },
+        });
+      }
+      case "open": {
+        if (req.method !== "POST") return json(405, { error: "method not allowed" });
+        const conn = new PollConnection((c) => this.end(c));
+        this.start(conn, readOnly, control);
+        return json(200, { id: conn.id, token: conn.token });
+      }
+      case "poll": {
+        if (req.method !== "GET") return json(405, { error: "method not allowed" });
+        const found = this.find(url);
+        if (found instanceof Response) return found;
+        if (!(found instanceof PollConnection))
+          return json(400, { error: "not a polling connection" });
+        const frames = await found.poll();
+        return new Response(encodeBatch(frames), {
+          headers: { "content-type": "application/octet-stream", ...NO_STORE },
+        });
+      }
+      case "send":
+        return this.send(req, url);
+      default: {
+        const never: never = action;
+        return json(404, { error: `unknown action ${String(never)}` });
+      }
+    }
+  }
+
+  /** Ends every connection (the room is shutting down). */
+  closeAll(code: number, reason: string): void {
+    for (const conn of [...this.connections.values()]) conn.close(code, reason);
+  }
+
+  private start(conn: HttpConnection, readOnly: boolean, control: boolean): void {
+    this.connections.set(conn.id, conn);
+    this.room.connect(conn, this.connectOptions({ readOnly, control }));
+  }
+
+  private async send(req: Request, url: URL): Promise<Response> {
+    if (req.method !== "POST") return json(405, { error: "method not allowed" });
+    const conn = this.find(url);
+    if (conn instanceof Response) return conn;
+    const body = await readBodyLimited(req, MAX_BATCH_BYTES);
+    if (body === null) return json(413, { error: "batch too large" });
+    let frames: BatchFrame[];
+    try {
+      frames = decodeBatch(body);
+    } catch {
+      // A broken batch is a malformed message, like a broken frame on a socket.
+      this.room.disconnect(conn);
+      conn.close(4000, "malformed batch");
+      return json(400, { error: "malformed batch" });
+    }
+    for (const frame of frames) {
+      // The room may close the connection mid-batch (rate limit): the rest is dropped.
+      if (conn.closed) break;
+      switch (frame.kind) {
+        case "binary":
+        case "text":
+          this.room.message(conn, frame.data);
+          break;
+        case "close":
+          // The client closes its connection.
+          conn.dispose();
+          this.end(conn);
+          break;
+        default: {
+          const never: never = frame;
+          void never;
+        }
+      }
+    }
+    return new Response(null, { status: 204, headers: NO_STORE });
+  }
+
+  private find(url: URL): HttpConnection | Response {
+    const id = url.searchParams.get("id") ?? "";
+    const token = url.searchParams.get("token") ?? "";
+    const conn = this.connections.get(id);
+    if (!conn) return json(404, { error: "unknown connection" });
+    if (!sameToken(conn.token, token)) return json(403, { error: "bad token" });
+    return conn;
+  }
+
+  private end(conn: HttpConnection): void {
+    if (this.connections.get(conn.id) !== conn) return;
+    this.connections.delete(conn.id);
+    this.room.disconnect(conn);
+  }
+}
