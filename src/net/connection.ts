@@ -6,15 +6,23 @@
  * connect again.
  */
 import PartySocket from "partysocket";
-import { DEAD_AFTER_MS, HEARTBEAT_CHECK_MS, PING_INTERVAL_MS } from "../shared/constants";
+import {
+  DEAD_AFTER_MS,
+  HEARTBEAT_CHECK_MS,
+  PING_INTERVAL_MS,
+  WEBSOCKET_PROBE_MS,
+} from "../shared/constants";
 import { CloseCode, CONTROL_QUERY, retryPolicyFor } from "../shared/protocol";
 import { backoffDelay } from "./backoff";
+import { chooseTransport, fallbackKind, httpSocketClass, type Transport } from "./httpSocket";
 import type { ConnectionState } from "./types";
 
 export interface ConnectionEvents {
   onOpen(): void;
   onMessage(data: string | ArrayBuffer): void;
   onStateChange(state: ConnectionState, attempt: number, fatal: string | null): void;
+  /** The transport changed (WebSocket ⇄ the HTTP fallback, docs/transport.md). */
+  onTransportChange?(transport: Transport): void;
 }
 
 export interface ConnectionOptions {
@@ -30,6 +38,10 @@ export interface ConnectionOptions {
   window?: Pick<Window, "addEventListener" | "removeEventListener"> & {
     navigator?: { onLine: boolean };
   };
+  /** Fall back to HTTP when WebSockets cannot be established (default true). */
+  fallback?: boolean;
+  /** Injected fetch for the "does plain HTTP work?" check (default: the global). */
+  fetch?: typeof fetch;
 }
 
 export class ConnectionManager {
@@ -47,12 +59,29 @@ export class ConnectionManager {
   /** True while we replace the socket ourselves (partysocket then dispatches a synthetic close). */
   private replacing = false;
   private readonly cleanups: (() => void)[] = [];
+  // Transport fallback (docs/transport.md).
+  private transport: Transport = "websocket";
+  private openedThisAttempt = false;
+  private failuresWithoutOpen = 0;
+  private httpWorks = false;
+  private probeOpened = false;
+  private probeTimer: ReturnType<typeof setInterval> | null = null;
+  private probe: WebSocket | null = null;
 
   constructor(
     private readonly options: ConnectionOptions,
     private readonly events: ConnectionEvents,
   ) {
-    this.socket = new PartySocket({
+    this.socket = this.createSocket("websocket");
+    this.watchBrowser();
+    if (this.isBrowserOffline()) this.setState("offline");
+    else this.connectNow();
+  }
+
+  private createSocket(transport: Transport): PartySocket {
+    const { options } = this;
+    const WS = transport === "websocket" ? options.WebSocket : httpSocketClass(transport);
+    const socket = new PartySocket({
       host: options.host,
       room: options.room,
       party: options.party,
@@ -64,15 +93,17 @@ export class ConnectionManager {
       maxEnqueuedMessages: 0,
       shouldReconnectOnClose: () => false,
       connectionTimeout: 6_000,
-      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+      ...(WS ? { WebSocket: WS } : {}),
     });
-    this.socket.binaryType = "arraybuffer";
-    this.socket.addEventListener("open", this.handleOpen);
-    this.socket.addEventListener("message", this.handleMessage);
-    this.socket.addEventListener("close", this.handleClose);
-    this.watchBrowser();
-    if (this.isBrowserOffline()) this.setState("offline");
-    else this.connectNow();
+    socket.binaryType = "arraybuffer";
+    socket.addEventListener("open", this.handleOpen);
+    socket.addEventListener("message", this.handleMessage);
+    socket.addEventListener("close", this.handleClose);
+    return socket;
+  }
+
+  getTransport(): Transport {
+    return this.transport;
   }
 
   getState(): ConnectionState {
@@ -106,6 +137,8 @@ export class ConnectionManager {
     this.setState(this.everConnected ? "reconnecting" : "connecting");
     this.replacing = true;
     try {
+      this.switchTransportIfDue();
+      this.openedThisAttempt = false;
       this.socket.reconnect();
     } finally {
       this.replacing = false;
@@ -116,6 +149,7 @@ export class ConnectionManager {
     this.destroyed = true;
     this.clearRetry();
     this.stopHeartbeat();
+    this.stopProbing();
     for (const cleanup of this.cleanups) cleanup();
     this.socket.close(1000, "client closed");
   }
@@ -123,6 +157,9 @@ export class ConnectionManager {
   // ---- Socket events ------------------------------------------------------------------------
 
   private handleOpen = () => {
+    this.openedThisAttempt = true;
+    if (this.transport === "websocket") this.failuresWithoutOpen = 0;
+    else this.startProbing();
     this.lastHeard = Date.now();
     this.attempt = 0;
     this.slow = false;
@@ -146,6 +183,7 @@ export class ConnectionManager {
   private handleClose = (event: CloseEvent) => {
     this.stopHeartbeat();
     if (this.destroyed || this.replacing) return;
+    if (this.transport === "websocket" && !this.openedThisAttempt) this.noteWebSocketFailure();
     const policy = retryPolicyFor(event.code);
     if (policy === "stop") {
       this.fatal = describeFatal(event.code, event.reason);
@@ -159,6 +197,104 @@ export class ConnectionManager {
     this.slow = policy === "retry-slowly";
     this.scheduleRetry();
   };
+
+  // ---- Transport fallback ---------------------------------------------------------------------
+
+  /**
+   * A WebSocket attempt closed without opening. After enough in a row, ask whether plain HTTP to
+   * the room works: if it does, something between us and the room refuses the upgrade, and the
+   * next attempt goes over the HTTP fallback.
+   */
+  private noteWebSocketFailure(): void {
+    this.failuresWithoutOpen++;
+    if (this.options.fallback === false || this.httpWorks) return;
+    if (this.decide({ httpWorks: true }) === "websocket") return;
+    const fetchFn = this.options.fetch ?? globalThis.fetch?.bind(globalThis);
+    if (!fetchFn) return;
+    const url = this.socket.roomUrl.replace(/^ws/, "http");
+    void fetchFn(url, { method: "GET", signal: AbortSignal.timeout(5_000) })
+      .then(async (res) => {
+        await res.body?.cancel();
+        // Any answer from the server (a 404 for an unknown view link included) proves HTTP works.
+        if (res.status < 500) this.httpWorks = true;
+      })
+      .catch(() => {});
+  }
+
+  private decide(patch: { httpWorks?: boolean } = {}): Transport {
+    return chooseTransport({
+      current: this.transport,
+      failuresWithoutOpen: this.failuresWithoutOpen,
+      httpWorks: patch.httpWorks ?? this.httpWorks,
+      probeOpened: this.probeOpened,
+      fallback: fallbackKind(),
+    });
+  }
+
+  /** Before an attempt: replace the socket if the transport should change. */
+  private switchTransportIfDue(): void {
+    if (this.options.fallback === false) return;
+    const next = this.decide();
+    if (next === this.transport) return;
+    const old = this.socket;
+    old.removeEventListener("open", this.handleOpen);
+    old.removeEventListener("message", this.handleMessage);
+    old.removeEventListener("close", this.handleClose);
+    old.close(1000, "switching transport");
+    this.transport = next;
+    this.probeOpened = false;
+    this.failuresWithoutOpen = 0;
+    this.httpWorks = false;
+    if (next === "websocket") this.stopProbing();
+    this.socket = this.createSocket(next);
+    this.events.onTransportChange?.(next);
+  }
+
+  /** On the fallback: try a real WebSocket now and then; when one opens, go back to it. */
+  private startProbing(): void {
+    if (this.probeTimer !== null) return;
+    this.probeTimer = setInterval(() => this.probeOnce(), WEBSOCKET_PROBE_MS);
+  }
+
+  private stopProbing(): void {
+    if (this.probeTimer !== null) clearInterval(this.probeTimer);
+    this.probeTimer = null;
+    this.probe?.close();
+    this.probe = null;
+  }
+
+  private probeOnce(): void {
+    if (this.probe !== null || this.destroyed) return;
+    const WS = this.options.WebSocket ?? globalThis.WebSocket;
+    if (!WS) return;
+    let probe: WebSocket;
+    try {
+      probe = new WS(this.socket.roomUrl);
+    } catch {
+      return;
+    }
+    this.probe = probe;
+    const done = () => {
+      clearTimeout(timeout);
+      if (this.probe === probe) this.probe = null;
+    };
+    // A probe that neither opens nor fails (a black-holing proxy) is given up.
+    const timeout = setTimeout(() => {
+      done();
+      probe.close();
+    }, 10_000);
+    probe.addEventListener("open", () => {
+      done();
+      probe.close(1000, "probe");
+      if (this.destroyed || this.transport === "websocket") return;
+      this.probeOpened = true;
+      // Upgrade now: the fallback connection is dropped and the next attempt is a WebSocket.
+      this.attempt = 0;
+      this.connectNow();
+    });
+    probe.addEventListener("error", done);
+    probe.addEventListener("close", done);
+  }
 
   // ---- Retry ----------------------------------------------------------------------------------
 

@@ -94,6 +94,7 @@ class SyncedRoomClient implements RoomClient {
         onOpen: () => this.onOpen(),
         onMessage: (data) => this.onMessage(data),
         onStateChange: (state, attempt, fatal) => this.setStatus({ state, attempt, fatal }),
+        onTransportChange: (transport) => this.setStatus({ transport }),
       },
     );
 
@@ -305,7 +306,8 @@ class SyncedRoomClient implements RoomClient {
       next.attempt === this.status.attempt &&
       next.readOnly === this.status.readOnly &&
       next.fatal === this.status.fatal &&
-      next.viewId === this.status.viewId
+      next.viewId === this.status.viewId &&
+      next.transport === this.status.transport
     ) {
       return;
     }

@@ -4,6 +4,9 @@ import type * as Y from "yjs";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
 
+/** WebSocket, or the HTTP fallback (docs/transport.md): SSE + POST, or long polling + POST. */
+export type Transport = "websocket" | "sse" | "long-polling";
+
 export interface ConnectionStatus {
   state: ConnectionState;
   /** True when every local edit has been acknowledged as durable by the room. */
@@ -14,8 +17,8 @@ export interface ConnectionStatus {
   readOnly: boolean;
   /** A fatal reason the client stopped retrying (invalid room, forbidden), if any. */
   fatal: string | null;
-  /** The transport in use. */
-  transport: "websocket";
+  /** The transport in use: WebSocket, or the HTTP fallback where WebSockets are blocked. */
+  transport: Transport;
   /** Editors: the id of this room's view-only link (`/v/<viewId>`), once the room said it. */
   viewId: string | null;
 }

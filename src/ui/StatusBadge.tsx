@@ -2,14 +2,22 @@
 import { useEffect, useState } from "react";
 import type { ConnectionStatus, RoomClient } from "../net/types";
 
+const TRANSPORT_NAMES: Record<ConnectionStatus["transport"], string> = {
+  websocket: "WebSocket",
+  sse: "SSE",
+  "long-polling": "long polling",
+};
+
 export function describeStatus(s: ConnectionStatus): string {
   if (s.fatal) return `Disconnected — ${s.fatal}`;
   const saved = s.saved ? "Saved" : "Saving…";
   switch (s.state) {
     case "connecting":
       return "Connecting…";
-    case "connected":
-      return s.readOnly ? `Connected · View only` : `Connected · ${saved}`;
+    case "connected": {
+      const text = s.readOnly ? `Connected · View only` : `Connected · ${saved}`;
+      return s.transport === "websocket" ? text : `${text} · via ${TRANSPORT_NAMES[s.transport]}`;
+    }
     case "reconnecting":
       return s.attempt > 0 ? `Reconnecting (attempt ${s.attempt})…` : "Reconnecting…";
     case "offline":
@@ -33,6 +41,7 @@ export function StatusBadge({ client }: { client: RoomClient }) {
       data-testid="connection-status"
       data-state={status.state}
       data-saved={String(status.saved)}
+      data-transport={status.transport}
       role="status"
       aria-live="polite"
     >
