@@ -347,7 +347,15 @@ export class RoomServer {
       return;
     }
     this.touched.clear();
-    Y.applyUpdate(this.doc, update, info.conn);
+    try {
+      Y.applyUpdate(this.doc, update, info.conn);
+    } catch (error) {
+      // Yjs can throw halfway through a well-formed update after integrating (and broadcasting)
+      // the structs before the failing one: repair what landed before the sender is closed.
+      this.approxDocBytes += update.byteLength;
+      this.repairTouched(null);
+      throw error;
+    }
     info.applied++;
     this.approxDocBytes += update.byteLength;
     this.repairTouched(info);
