@@ -500,6 +500,32 @@ describe("view-only links", () => {
   });
 });
 
+describe("view-only limits", () => {
+  test(`a flood through a view link closes the viewer with ${CloseCode.RATE_LIMITED}; the editor notices nothing`, async () => {
+    const room = uniqueRoomId("view-flood");
+    const editor = await peer(room);
+    const other = await peer(room);
+    const viewId = await viewIdOf(editor);
+    await waitFor(async () => (await fetch(`${server.url}/parties/view/${viewId}`)).ok, {
+      message: "view link registered",
+    });
+    const flooder = await raw(viewUrl(viewId));
+    await waitFor(() => flooder.controls().some((m) => m.type === "hello"));
+    const started = Date.now();
+    for (let i = 1; i <= 2000; i++) {
+      flooder.send(awarenessFrame(5_555, i, { user: { name: `viewer ${i}` }, cursor: null }));
+    }
+    const closed = await withTimeout(flooder.closed, 5_000, "the flooding viewer to be closed");
+    expect(closed.code).toBe(CloseCode.RATE_LIMITED);
+    expect(closed.at - started).toBeLessThan(2_000);
+
+    addShapes(editor.doc, [makeShape({ id: "after-view-flood" })]);
+    await other.waitFor(() => other.shapes().some((s) => s.id === "after-view-flood"));
+    expect(editor.closeEvent).toBeNull();
+    expect(other.closeEvent).toBeNull();
+  });
+});
+
 describe("room isolation", () => {
   test("two rooms edited concurrently, interleaved, never see each other's shapes or presence", async () => {
     const roomA = uniqueRoomId("iso-a");
