@@ -25,7 +25,12 @@ const roomName = (what: string) =>
   `bench-${what}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** Fills a room with `n` simple shapes (in batches: one transaction must stay far below 1 MB). */
-async function seedRoom(server: DevServer, party: Party, room: string, n: number): Promise<void> {
+export async function seedRoom(
+  server: DevServer,
+  party: Party,
+  room: string,
+  n: number,
+): Promise<void> {
   const writer = await connectPeer(partyUrl(server, party), room);
   await writer.synced;
   for (let i = 0; i < n; i += 250) {

@@ -19,6 +19,7 @@ import {
 } from "./document";
 import { printTable } from "./lib/table";
 import { presenceBenchmark } from "./presence";
+import { renderBenchmark } from "./render";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -74,6 +75,12 @@ await section(
 );
 await section("memory", "Server memory for a 10,000-shape room (baseline: stock room)", () =>
   memoryBenchmark(10_000),
+);
+
+await section(
+  "render",
+  "Rendering: 10,000 shapes in headless Chromium, 1280×800 (baseline: ?render=naive)",
+  renderBenchmark,
 );
 
 const out = join(here, "results.json");

@@ -2,19 +2,35 @@
  * The infinite canvas: a Konva stage filling its container, the shapes, and every pointer
  * gesture (pan, pinch, wheel, select/move, marquee, draw, erase). Per-frame state — the camera,
  * a move in progress — lives in refs and Konva nodes; the document is written once per gesture.
+ *
+ * Large boards (see renderMode.ts; `?render=naive` turns all of this off for the benchmark):
+ * only shapes near the viewport become Konva nodes, re-culled at most once per frame and only
+ * when the camera leaves the culled area; the hit graph is drawn on demand; shapes being
+ * moved sit on their own layer, so the board under them is not redrawn each frame; a layer
+ * too costly to redraw every frame is panned as a picture until the camera rests.
  */
 import type Konva from "konva";
+import { Konva as KonvaGlobal } from "konva/lib/Global";
 import {
   forwardRef,
   memo,
   useCallback,
   useEffect,
   useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
   useRef,
   useState,
 } from "react";
+import { flushSync } from "react-dom";
 import type { ShapePatch, ShapeStore } from "../doc/shapeStore";
-import { BOX_TYPES, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
+import {
+  BOX_TYPES,
+  comparePaintOrder,
+  POINT_TYPES,
+  type Shape,
+  TEXT_TYPES,
+} from "../shared/schema";
 import {
   type Rect as Box,
   type Point,
@@ -26,7 +42,11 @@ import {
 } from "../tools/geometry";
 import { CLICK_SLOP_PX, type ShapeStyle, shapeFromDrag } from "../tools/shapeFactory";
 import { DRAW_TOOLS, type ToolName } from "../tools/tools";
+import { type Cull, cullCovers, cullFor, visibleShapes } from "./culling";
+import { type LazyHitGraph, lazyHitGraph } from "./hitGraph";
 import { Layer, Rect, Stage, Transformer } from "./konva";
+import { type MovingPicture, movingPicture } from "./movingPicture";
+import { NAIVE_RENDER } from "./renderMode";
 import { SHAPE_NAME, ShapeNode } from "./ShapeNode";
 import { clampZoom, fitView, INITIAL_VIEW, screenToCanvas, type View, zoomAround } from "./view";
 
@@ -107,17 +127,33 @@ const DRAFT_ID = "draft";
 const WHEEL_NOTCH = 50;
 const LINE_HEIGHT_PX = 16;
 
+/** Renders everything: the naive baseline, and what an export needs. */
+const CULL_NONE: Cull = {
+  rect: {
+    x: Number.NEGATIVE_INFINITY,
+    y: Number.NEGATIVE_INFINITY,
+    width: Number.POSITIVE_INFINITY,
+    height: Number.POSITIVE_INFINITY,
+  },
+  // Any camera change re-culls.
+  zoom: 0,
+};
+
 const ShapesLayer = memo(function ShapesLayer({
   shapes,
   editingId,
   layerRef,
+  onCommit,
 }: {
   shapes: Shape[];
   editingId: string | null;
   layerRef: React.RefObject<Konva.Layer | null>;
+  /** After every commit that changed the layer's nodes. */
+  onCommit: () => void;
 }) {
+  useLayoutEffect(() => onCommit());
   return (
-    <Layer ref={layerRef}>
+    <Layer ref={layerRef} name="shapes">
       {shapes.map((s) => (
         <ShapeNode key={s.id} shape={s} editing={s.id === editingId} />
       ))}
@@ -136,6 +172,9 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   const stageRef = useRef<Konva.Stage>(null);
   const shapesLayerRef = useRef<Konva.Layer>(null);
   const overlayLayerRef = useRef<Konva.Layer>(null);
+  const dragLayerRef = useRef<Konva.Layer>(null);
+  const hitGraphRef = useRef<LazyHitGraph | null>(null);
+  const pictureRef = useRef<MovingPicture | null>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
   const [size, setSize] = useState({ width: window.innerWidth, height: window.innerHeight });
   const [draft, setDraft] = useState<Shape | null>(null);
@@ -152,25 +191,171 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   const spaceRef = useRef(false);
   const lastPointerRef = useRef<Point | null>(null);
 
-  const applyView = useCallback((view: View) => {
-    const zoomChanged = view.zoom !== viewRef.current.zoom;
-    viewRef.current = view;
-    const stage = stageRef.current;
-    if (stage) {
-      stage.position({ x: view.x, y: view.y });
-      stage.scale({ x: view.zoom, y: view.zoom });
-      stage.batchDraw();
+  // ---- Culling: which shapes become Konva nodes ---------------------------------------------
+  const [cull, setCull] = useState<Cull>(() =>
+    NAIVE_RENDER ? CULL_NONE : cullFor(INITIAL_VIEW, window.innerWidth, window.innerHeight),
+  );
+  /** The cull asked for (may be ahead of `cull` until React renders). */
+  const cullRef = useRef(cull);
+  const committedCullRef = useRef(cull);
+  const cullFrameRef = useRef<number | null>(null);
+
+  /** Re-culls when the camera has left the culled area; `now` renders it before returning. */
+  const recull = useCallback((now: boolean) => {
+    if (NAIVE_RENDER) return;
+    const el = containerRef.current;
+    if (!el) return;
+    const width = el.clientWidth;
+    const height = el.clientHeight;
+    if (!cullCovers(cullRef.current, viewRef.current, width, height)) {
+      cullRef.current = cullFor(viewRef.current, width, height);
     }
-    const container = containerRef.current;
-    if (container) {
-      const grid = 24 * view.zoom;
-      container.style.backgroundSize = `${grid}px ${grid}px`;
-      container.style.backgroundPosition = `${view.x}px ${view.y}px`;
+    const wanted = cullRef.current;
+    if (wanted === committedCullRef.current) return;
+    if (now) flushSync(() => setCull(wanted));
+    else setCull(wanted);
+  }, []);
+
+  const scheduleCull = useCallback(() => {
+    if (NAIVE_RENDER || cullFrameRef.current !== null) return;
+    cullFrameRef.current = requestAnimationFrame(() => {
+      cullFrameRef.current = null;
+      recull(false);
+    });
+  }, [recull]);
+  useEffect(
+    () => () => {
+      if (cullFrameRef.current !== null) cancelAnimationFrame(cullFrameRef.current);
+    },
+    [],
+  );
+
+  const { shapes: allShapes, selection: selectedIds, editingId } = props;
+  const renderedShapes = useMemo(() => {
+    if (cull === CULL_NONE) return allShapes;
+    const always = new Set(selectedIds);
+    if (editingId) always.add(editingId);
+    return visibleShapes(allShapes, cull.rect, always);
+  }, [allShapes, cull, selectedIds, editingId]);
+
+  const onShapesCommit = useCallback(() => {
+    committedCullRef.current = cull;
+    hitGraphRef.current?.invalidate();
+  }, [cull]);
+
+  /** Shapes by id for the current props, built at most once per shapes list. */
+  const byIdRef = useRef<{ shapes: Shape[]; byId: Map<string, Shape> } | null>(null);
+  const shapesById = useCallback((): Map<string, Shape> => {
+    const shapes = propsRef.current.shapes;
+    if (byIdRef.current?.shapes !== shapes) {
+      byIdRef.current = { shapes, byId: new Map(shapes.map((s) => [s.id, s])) };
     }
-    const source = viewSourceRef.current;
-    for (const listener of viewListeners.current) listener(view, source);
-    // Pans do not touch React; only a zoom change re-renders (the percentage display).
-    if (zoomChanged) propsRef.current.onZoom(view.zoom);
+    return byIdRef.current.byId;
+  }, []);
+
+  /** The Konva nodes of these shape ids (on the shapes layer or being moved). */
+  const shapeNodes = useCallback((ids: Iterable<string>): Konva.Node[] => {
+    const wanted = new Set(ids);
+    const out: Konva.Node[] = [];
+    for (const layer of [shapesLayerRef.current, dragLayerRef.current]) {
+      if (layer) out.push(...layer.getChildren((n) => wanted.has(n.id())));
+    }
+    return out;
+  }, []);
+
+  /** Moves nodes onto the drag layer for a move gesture: the board under them stays still. */
+  const liftNodes = useCallback((nodes: Konva.Node[]) => {
+    const drag = dragLayerRef.current;
+    const layer = shapesLayerRef.current;
+    if (NAIVE_RENDER || !drag || !layer) return;
+    for (const node of nodes) if (node.getLayer() === layer) node.moveTo(drag);
+    layer.batchDraw();
+    drag.batchDraw();
+  }, []);
+
+  /** Puts lifted nodes back on the shapes layer, each at its place in paint order. */
+  const dropNodes = useCallback(
+    (nodes: Konva.Node[]) => {
+      const drag = dragLayerRef.current;
+      const layer = shapesLayerRef.current;
+      if (NAIVE_RENDER || !drag || !layer) return;
+      const byId = shapesById();
+      for (const node of nodes) {
+        if (node.getLayer() !== drag) continue;
+        const shape = byId.get(node.id());
+        node.moveTo(layer);
+        if (!shape) continue;
+        const after = layer.getChildren().find((n) => {
+          if (n === node) return false;
+          const other = byId.get(n.id());
+          return other !== undefined && comparePaintOrder(other, shape) > 0;
+        });
+        if (after) node.zIndex(after.zIndex());
+      }
+      hitGraphRef.current?.invalidate();
+      layer.batchDraw();
+      drag.batchDraw();
+    },
+    [shapesById],
+  );
+
+  const applyView = useCallback(
+    (view: View) => {
+      const zoomChanged = view.zoom !== viewRef.current.zoom;
+      viewRef.current = view;
+      const stage = stageRef.current;
+      if (stage) {
+        const picture = pictureRef.current;
+        if (picture) {
+          // Konva would redraw every layer on each attribute change; the shapes layer is left
+          // to the picture, which may move it instead of redrawing it.
+          const autoDraw = KonvaGlobal.autoDrawEnabled;
+          KonvaGlobal.autoDrawEnabled = false;
+          try {
+            stage.position({ x: view.x, y: view.y });
+            if (stage.scaleX() !== view.zoom) stage.scale({ x: view.zoom, y: view.zoom });
+          } finally {
+            KonvaGlobal.autoDrawEnabled = autoDraw;
+          }
+          for (const layer of stage.getLayers()) {
+            if (layer !== shapesLayerRef.current) layer.batchDraw();
+          }
+          picture.viewChanged(view);
+        } else {
+          stage.position({ x: view.x, y: view.y });
+          stage.scale({ x: view.zoom, y: view.zoom });
+          stage.batchDraw();
+        }
+      }
+      scheduleCull();
+      const container = containerRef.current;
+      if (container) {
+        const grid = 24 * view.zoom;
+        container.style.backgroundSize = `${grid}px ${grid}px`;
+        container.style.backgroundPosition = `${view.x}px ${view.y}px`;
+      }
+      const source = viewSourceRef.current;
+      for (const listener of viewListeners.current) listener(view, source);
+      // Pans do not touch React; only a zoom change re-renders (the percentage display).
+      if (zoomChanged) propsRef.current.onZoom(view.zoom);
+    },
+    [scheduleCull],
+  );
+
+  // ---- Lazy hit graph and picture panning on the shapes layer --------------------------------
+  useEffect(() => {
+    const layer = shapesLayerRef.current;
+    if (NAIVE_RENDER || !layer) return;
+    const hitGraph = lazyHitGraph(layer);
+    const picture = movingPicture(layer);
+    hitGraphRef.current = hitGraph;
+    pictureRef.current = picture;
+    return () => {
+      hitGraphRef.current = null;
+      pictureRef.current = null;
+      picture.dispose();
+      hitGraph.dispose();
+    };
   }, []);
 
   const updateCursorStyle = useCallback(() => {
@@ -192,11 +377,12 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     if (!container) return;
     const observer = new ResizeObserver(() => {
       setSize({ width: container.clientWidth, height: container.clientHeight });
+      scheduleCull();
     });
     observer.observe(container);
     applyView(viewRef.current);
     return () => observer.disconnect();
-  }, [applyView]);
+  }, [applyView, scheduleCull]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the cursor depends on the tool
   useEffect(() => updateCursorStyle(), [props.tool, updateCursorStyle]);
@@ -204,11 +390,10 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   // ---- Transformer follows the selection ----------------------------------------------------
   useEffect(() => {
     const tr = transformerRef.current;
-    const layer = shapesLayerRef.current;
-    if (!tr || !layer) return;
+    if (!tr) return;
     const wanted = new Set(props.tool === "select" ? props.selection : []);
     if (props.editingId) wanted.delete(props.editingId);
-    const nodes = layer.getChildren((n) => wanted.has(n.id()));
+    const nodes = shapeNodes(wanted);
     tr.nodes(nodes);
     const only = props.shapes.find((s) => s.id === props.selection[0]);
     const textOnly = nodes.length === 1 && only?.type === "text";
@@ -234,12 +419,12 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     tr.rotateEnabled(!props.readOnly);
     tr.forceUpdate();
     tr.getLayer()?.batchDraw();
-  }, [props.selection, props.shapes, props.tool, props.editingId, props.readOnly]);
+  }, [props.selection, props.shapes, props.tool, props.editingId, props.readOnly, shapeNodes]);
 
   const onTransformEnd = useCallback(() => {
     const tr = transformerRef.current;
     if (!tr) return;
-    const byId = new Map(propsRef.current.shapes.map((s) => [s.id, s]));
+    const byId = shapesById();
     const patches: ShapePatch[] = [];
     for (const node of tr.nodes()) {
       const shape = byId.get(node.id());
@@ -264,32 +449,35 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     }
     propsRef.current.store.update(patches);
     propsRef.current.onGesture?.(null);
-  }, []);
+  }, [shapesById]);
 
   /** The live geometry of Konva nodes being moved or transformed, as shapes. */
-  const liveShapes = useCallback((nodes: Konva.Node[]): Shape[] => {
-    const byId = new Map(propsRef.current.shapes.map((s) => [s.id, s]));
-    const out: Shape[] = [];
-    for (const node of nodes) {
-      const shape = byId.get(node.id());
-      if (!shape) continue;
-      const sx = node.scaleX();
-      const sy = node.scaleY();
-      out.push({
-        ...shape,
-        x: node.x(),
-        y: node.y(),
-        rotation: ((node.rotation() % 360) + 360) % 360,
-        width: shape.width * sx,
-        height: shape.height * sy,
-        points:
-          sx === 1 && sy === 1
-            ? shape.points
-            : shape.points.map((v, i) => v * (i % 2 === 0 ? sx : sy)),
-      });
-    }
-    return out;
-  }, []);
+  const liveShapes = useCallback(
+    (nodes: Konva.Node[]): Shape[] => {
+      const byId = shapesById();
+      const out: Shape[] = [];
+      for (const node of nodes) {
+        const shape = byId.get(node.id());
+        if (!shape) continue;
+        const sx = node.scaleX();
+        const sy = node.scaleY();
+        out.push({
+          ...shape,
+          x: node.x(),
+          y: node.y(),
+          rotation: ((node.rotation() % 360) + 360) % 360,
+          width: shape.width * sx,
+          height: shape.height * sy,
+          points:
+            sx === 1 && sy === 1
+              ? shape.points
+              : shape.points.map((v, i) => v * (i % 2 === 0 ? sx : sy)),
+        });
+      }
+      return out;
+    },
+    [shapesById],
+  );
 
   const publishGesture = useCallback(
     (nodes: Konva.Node[]) => {
@@ -312,6 +500,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     switch (g.kind) {
       case "move":
         for (const n of g.nodes) n.node.position({ x: n.x, y: n.y });
+        dropNodes(g.nodes.map((n) => n.node));
         shapesLayerRef.current?.batchDraw();
         propsRef.current.onGesture?.(null);
         break;
@@ -336,7 +525,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     }
     updateCursorStyle();
     return true;
-  }, [updateCursorStyle]);
+  }, [updateCursorStyle, dropNodes]);
 
   // ---- Pointer gestures ---------------------------------------------------------------------
   useEffect(() => {
@@ -349,7 +538,12 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       return { x: e.clientX - r.left, y: e.clientY - r.top };
     };
     const toCanvas = (p: Point) => screenToCanvas(viewRef.current, p);
-    const hit = (p: Point) => stage.getIntersection(p);
+    const hit = (p: Point) => {
+      // Shapes just scrolled into view must be nodes, and the hit graph current, first.
+      recull(true);
+      hitGraphRef.current?.ensure();
+      return stage.getIntersection(p);
+    };
 
     const startPinch = () => {
       const [a, b] = [...pointersRef.current.values()];
@@ -414,9 +608,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
           return;
         }
         if (propsRef.current.readOnly) return;
-        const layer = shapesLayerRef.current;
-        const wanted = new Set(next);
-        const nodes = (layer?.getChildren((n) => wanted.has(n.id())) ?? []).map((node) => ({
+        const nodes = shapeNodes(next).map((node) => ({
           node,
           x: node.x(),
           y: node.y(),
@@ -484,7 +676,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       if (g?.kind !== "erase") return;
       const id = shapeIdOf(hit(p));
       if (!id || g.ids.has(id)) return;
-      const node = shapesLayerRef.current?.findOne((n: Konva.Node) => n.id() === id);
+      const node = shapeNodes([id])[0];
       g.ids.add(id);
       if (node) {
         g.nodes.push(node);
@@ -546,11 +738,12 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
           if (e.pointerId !== g.pointerId) return;
           if (!g.moved && Math.hypot(p.x - g.startScreen.x, p.y - g.startScreen.y) < CLICK_SLOP_PX)
             return;
+          if (!g.moved) liftNodes(g.nodes.map((n) => n.node));
           g.moved = true;
           const dx = c.x - g.start.x;
           const dy = c.y - g.start.y;
           for (const n of g.nodes) n.node.position({ x: n.x + dx, y: n.y + dy });
-          shapesLayerRef.current?.batchDraw();
+          (g.nodes[0]?.node.getLayer() ?? shapesLayerRef.current)?.batchDraw();
           publishGesture(g.nodes.map((n) => n.node));
           return;
         }
@@ -619,6 +812,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
             }
             return;
           }
+          dropNodes(g.nodes.map((n) => n.node));
           store.update(
             g.nodes.map((n) => ({ id: n.node.id(), x: round2(n.node.x()), y: round2(n.node.y()) })),
           );
@@ -749,7 +943,16 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       window.removeEventListener("pointerup", forgetPointer);
       window.removeEventListener("pointercancel", forgetPointer);
     };
-  }, [applyView, updateCursorStyle, cancelGesture, publishGesture]);
+  }, [
+    applyView,
+    updateCursorStyle,
+    cancelGesture,
+    publishGesture,
+    recull,
+    shapeNodes,
+    liftNodes,
+    dropNodes,
+  ]);
 
   useImperativeHandle(ref, (): BoardHandle => {
     const center = (): Point => {
@@ -789,14 +992,28 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       },
       viewportCenter: () => screenToCanvas(viewRef.current, center()),
       lastPointer: () => lastPointerRef.current,
-      shapesLayer: () => shapesLayerRef.current,
+      shapesLayer: () => {
+        // An export needs every shape, not only those near the viewport; the next camera
+        // change culls again.
+        if (!NAIVE_RENDER && committedCullRef.current !== CULL_NONE) {
+          cullRef.current = CULL_NONE;
+          flushSync(() => setCull(CULL_NONE));
+        }
+        return shapesLayerRef.current;
+      },
     };
   }, [applyView, cancelGesture, updateCursorStyle]);
 
   return (
     <div className="canvas" data-testid="canvas" ref={containerRef}>
       <Stage ref={stageRef} width={size.width} height={size.height}>
-        <ShapesLayer shapes={props.shapes} editingId={props.editingId} layerRef={shapesLayerRef} />
+        <ShapesLayer
+          shapes={renderedShapes}
+          editingId={props.editingId}
+          layerRef={shapesLayerRef}
+          onCommit={onShapesCommit}
+        />
+        {!NAIVE_RENDER && <Layer ref={dragLayerRef} name="drag" listening={false} />}
         <Layer ref={overlayLayerRef}>
           {draft && <ShapeNode shape={draft} editing={false} listening={false} />}
           {marquee && (

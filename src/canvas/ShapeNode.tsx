@@ -6,6 +6,7 @@ import { memo } from "react";
 import type { Shape } from "../shared/schema";
 import { TEXT_FONT_SIZE } from "../tools/shapeFactory";
 import { Arrow, Ellipse, Group, Line, Rect, Text } from "./konva";
+import { NAIVE_RENDER } from "./renderMode";
 
 export const SHAPE_NAME = "shape";
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -23,7 +24,9 @@ interface Props {
 }
 
 function ShapeBody({ shape, editing }: Props) {
-  const common = { perfectDrawEnabled: false, strokeScaleEnabled: true } as const;
+  // perfectDraw paints fill and stroke through an offscreen buffer; our fills are opaque or
+  // transparent, so it only costs time.
+  const common = { perfectDrawEnabled: NAIVE_RENDER, strokeScaleEnabled: true } as const;
   switch (shape.type) {
     case "rect":
       return (
