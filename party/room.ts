@@ -57,6 +57,8 @@ interface ConnectionInfo {
   lastSeen: number;
   /** Sync updates from this connection applied to the document (echoed as `saved.seq`). */
   applied: number;
+  /** The last `seq` sent to this connection in `saved`. */
+  acked: number;
   /** The client reads JSON control messages. */
   control: boolean;
 }
@@ -167,6 +169,7 @@ export class RoomServer {
       lastRefill: this.scheduler.now(),
       lastSeen: this.scheduler.now(),
       applied: 0,
+      acked: 0,
       control: options.control ?? true,
     });
     this.startSweep();
@@ -359,6 +362,16 @@ export class RoomServer {
     info.applied++;
     this.approxDocBytes += update.byteLength;
     this.repairTouched(info);
+    // An update that changed nothing (a reconnecting client's step 2 with edits the room already
+    // stored) starts no save, so acknowledge it now: everything the room holds is durable.
+    if (!this.dirty && !this.saving) this.acknowledge(info, info.applied);
+  }
+
+  /** Tells one connection that the stored state and its first `seq` updates are durable. */
+  private acknowledge(info: ConnectionInfo, seq: number): void {
+    if (seq <= info.acked) return;
+    info.acked = seq;
+    this.sendControl(info.conn, { type: "saved", sv: this.savedSv, seq });
   }
 
   /**
@@ -458,7 +471,11 @@ export class RoomServer {
         this.stats.saves++;
         this.savedSv = sv;
         for (const info of this.connections.values()) {
-          this.sendControl(info.conn, { type: "saved", sv, seq: applied.get(info.conn) ?? 0 });
+          // Updates applied during the save that changed nothing left the room clean: they are
+          // durable too. Otherwise only those in this snapshot are.
+          const seq = this.dirty ? (applied.get(info.conn) ?? 0) : info.applied;
+          info.acked = seq;
+          this.sendControl(info.conn, { type: "saved", sv, seq });
         }
       } catch (error) {
         this.stats.saveFailures++;

@@ -17,6 +17,8 @@ export interface TcpProxy {
   blackhole(): void;
   /** Forward again, for connections accepted from now on. */
   resume(): void;
+  /** Cut every open connection at once (both ends see a reset), as a dropped network does. */
+  dropAll(): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,13 @@ export async function startTcpProxy(targetPort: number, listenPort = 0): Promise
     },
     resume() {
       forwarding = true;
+    },
+    dropAll() {
+      for (const p of [...pairs]) {
+        pairs.delete(p);
+        p.client.resetAndDestroy();
+        p.upstream.resetAndDestroy();
+      }
     },
     async close() {
       for (const p of pairs) {
