@@ -71,12 +71,12 @@ function sameToken(a: string, b: string): boolean {
 }
 
 /**
- * Reads a request body, refusing it as soon as it passes `limit` bytes (the Content-Length
- * header can be absent or lie). Returns null when over the limit.
+ * Reads a request body, returning null when it passes `limit` bytes (the Content-Length header
+ * can be absent or lie). An oversized body is still drained, up to DRAIN_LIMIT_BYTES, so the
+ * client reads a 413 rather than a reset connection (the dev server resets a request whose body
+ * was left unread); beyond that the stream is cancelled.
  */
 export async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array | null> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) return null;
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -85,12 +85,13 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > limit) {
+    if (total > DRAIN_LIMIT_BYTES) {
       await reader.cancel().catch(() => {});
       return null;
     }
-    chunks.push(value);
+    if (total <= limit) chunks.push(value);
   }
+  if (total > limit) return null;
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
@@ -99,6 +100,9 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
   }
   return out;
 }
+
+/** bytes. How much of an oversized body is read (and dropped) to answer it cleanly. */
+const DRAIN_LIMIT_BYTES = 8 * MAX_BATCH_BYTES;
 
 const encoder = new TextEncoder();
 

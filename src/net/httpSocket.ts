@@ -261,6 +261,12 @@ export class HttpFallbackSocket extends EventTarget {
           count++;
         }
         const batch = this.outbox.splice(0, count);
+        if (size > MAX_BATCH_BYTES) {
+          // One frame over the room's limit: refused like the room refuses it on a socket,
+          // without uploading a megabyte the server would drop.
+          this.finish(CloseCode.MESSAGE_TOO_BIG, "message too big");
+          return;
+        }
         const res = await this.post(batch);
         if (res.status === 413) {
           // Same meaning, and same "do not retry", as the room's close for a frame over 1 MB.
