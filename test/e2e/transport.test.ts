@@ -1,0 +1,107 @@
+/**
+ * End to end (issue 8): Chromium behind an HTTP proxy that refuses WebSocket upgrades falls back
+ * to Server-Sent Events + POST, and draws together with a page on a plain WebSocket.
+ *
+ *  [TE1] A rect drawn in either page shows in the other; the proxied page's badge says SSE.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type BrowserSession, launchBrowser } from "../helpers/browser";
+import { type DevServer, startDevServer } from "../helpers/devServer";
+import { startUpgradeRefusingProxy, type UpgradeRefusingProxy } from "../helpers/httpProxy";
+import { waitFor } from "../helpers/wait";
+import { uniqueRoomId } from "../helpers/yclient";
+
+type RawShape = { id: string; type?: unknown; x?: unknown; y?: unknown } & Record<string, unknown>;
+
+let server: DevServer;
+let proxy: UpgradeRefusingProxy;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  server = await startDevServer();
+  proxy = await startUpgradeRefusingProxy(server.port);
+  session = await launchBrowser();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await proxy?.close();
+  await server?.dispose();
+});
+
+async function shapesIn(page: Page): Promise<RawShape[]> {
+  return page.evaluate(() => {
+    type YMapLike = { toJSON(): Record<string, unknown> };
+    const hook = (
+      window as unknown as {
+        __sketchroom?: { doc: { getMap(name: string): Map<string, YMapLike> } };
+      }
+    ).__sketchroom;
+    if (!hook) throw new Error("window.__sketchroom is missing");
+    const out: { id: string }[] = [];
+    hook.doc.getMap("shapes").forEach((value, id) => {
+      out.push({ id, ...value.toJSON() });
+    });
+    return out;
+  });
+}
+
+async function drawRect(page: Page, x: number, y: number, w: number, h: number): Promise<void> {
+  const box = await page.locator('[data-testid="canvas"] canvas').first().boundingBox();
+  if (!box) throw new Error("the canvas has no bounding box");
+  await page.keyboard.press("r");
+  await page.mouse.move(box.x + x, box.y + y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + x + w / 2, box.y + y + h / 2, { steps: 5 });
+  await page.mouse.move(box.x + x + w, box.y + y + h, { steps: 5 });
+  await page.mouse.up();
+}
+
+const near = (v: unknown, want: number) => typeof v === "number" && Math.abs(v - want) <= 4;
+const rectAt = (x: number, y: number) => (s: RawShape) =>
+  s.type === "rect" && near(s.x, x) && near(s.y, y);
+
+describe("drawing with WebSockets blocked", () => {
+  test("[TE1] a page behind an upgrade-refusing proxy falls back to SSE and draws together with a WebSocket page", async () => {
+    const room = uniqueRoomId("e2e-fallback");
+    const proxied = await session.newPage("proxied");
+    const direct = await session.newPage("direct");
+    await proxied.page.goto(`http://127.0.0.1:${proxy.port}/r/${room}`, {
+      waitUntil: "domcontentloaded",
+    });
+    await direct.page.goto(`${server.url}/r/${room}`, { waitUntil: "domcontentloaded" });
+    const badge = (p: Page) => p.locator('[data-testid="connection-status"]');
+    await proxied.page
+      .locator('[data-testid="connection-status"][data-state="connected"][data-transport="sse"]')
+      .waitFor({ state: "attached", timeout: 45_000 });
+    await direct.page
+      .locator('[data-testid="connection-status"][data-state="connected"]')
+      .waitFor({ state: "attached", timeout: 30_000 });
+    expect(await badge(proxied.page).textContent()).toMatch(/via SSE/);
+    expect(await badge(direct.page).getAttribute("data-transport")).toBe("websocket");
+    expect(await badge(direct.page).textContent()).not.toMatch(/via/);
+    expect(proxy.refusedUpgrades).toBeGreaterThanOrEqual(2);
+
+    await drawRect(proxied.page, 200, 200, 200, 150);
+    await waitFor(async () => (await shapesIn(direct.page)).some(rectAt(200, 200)), {
+      timeout: 15_000,
+      message: "the proxied page's rect reaches the WebSocket page",
+    });
+    await drawRect(direct.page, 600, 300, 150, 100);
+    await waitFor(async () => (await shapesIn(proxied.page)).some(rectAt(600, 300)), {
+      timeout: 15_000,
+      message: "the WebSocket page's rect reaches the proxied page",
+    });
+    await proxied.page
+      .locator('[data-testid="connection-status"][data-saved="true"]')
+      .waitFor({ state: "attached", timeout: 15_000 });
+    expect(await badge(proxied.page).textContent()).toMatch(/Saved · via SSE/);
+
+    // Chromium logs each refused upgrade as a console error; anything else is a failure.
+    const unexpected = [...proxied.errors.messages, ...direct.errors.messages].filter(
+      (m) => !/WebSocket connection to .* failed/.test(m),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});
