@@ -5,7 +5,7 @@
  * Environment: BENCH_SECONDS (presence run length, default 20), BENCH_ONLY (comma list of
  * benchmark names to run).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,7 @@ import {
 import { printTable } from "./lib/table";
 import { presenceBenchmark } from "./presence";
 import { renderBenchmark } from "./render";
+import { resilienceBenchmark } from "./resilience";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -83,6 +84,19 @@ await section(
   renderBenchmark,
 );
 
+await section(
+  "resilience",
+  "Resilience: server restart → every client resynced; half-open detection (budget: 12 s silence + 1 s check)",
+  () => resilienceBenchmark(),
+);
+
+// Sections not run this time (BENCH_ONLY) keep their previous figures.
 const out = join(here, "results.json");
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+let previous: Record<string, unknown> = {};
+try {
+  previous = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
+} catch {
+  // First run.
+}
+writeFileSync(out, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
