@@ -21,6 +21,7 @@ import { printTable } from "./lib/table";
 import { presenceBenchmark } from "./presence";
 import { renderBenchmark } from "./render";
 import { resilienceBenchmark } from "./resilience";
+import { transportBenchmark } from "./transport";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
@@ -82,6 +83,12 @@ await section(
   "render",
   "Rendering: 10,000 shapes in headless Chromium, 1280×800 (baseline: ?render=naive)",
   renderBenchmark,
+);
+
+await section(
+  "transport",
+  "Transport: one writer, one reader, 500 sequential edits (baseline: WebSocket)",
+  transportBenchmark,
 );
 
 await section(
