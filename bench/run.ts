@@ -87,7 +87,7 @@ await section(
 
 await section(
   "transport",
-  "Transport: one writer, one reader, 500 sequential edits (baseline: WebSocket)",
+  "Transport: one writer, one reader, 300 sequential edits (baseline: WebSocket)",
   transportBenchmark,
 );
 

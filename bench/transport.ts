@@ -1,7 +1,8 @@
 /**
  * Transport benchmark (issue 8, docs/transport.md): one writer and one reader in a room of a
- * real `partykit dev`, over WebSocket, SSE + POST and long polling + POST. The writer makes
- * 500 edits (BENCH_TRANSPORT_EDITS) one after another; each edit's latency is send → the reader holding the update.
+ * real `partykit dev`, over WebSocket, SSE + POST and long polling + POST. The writer makes 300
+ * edits (BENCH_TRANSPORT_EDITS; under the room's 400-message burst budget) one after another;
+ * each edit's latency is send → the reader holding the update.
  * Server cost is the dev server's CPU (whole process group) per edit, and HTTP requests per edit
  * (Cloudflare bills each request; WebSocket messages are billed at a fraction of a request).
  *
@@ -28,7 +29,7 @@ interface End {
   close(): void;
 }
 
-const EDITS = Number(process.env.BENCH_TRANSPORT_EDITS ?? 500);
+const EDITS = Number(process.env.BENCH_TRANSPORT_EDITS ?? 300);
 const EDIT_TIMEOUT_MS = 5_000;
 
 /** Whether a frame is a sync update (type 0, sub-type 2) or step 2 (sub-type 1). */
