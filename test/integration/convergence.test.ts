@@ -13,6 +13,7 @@ import * as Y from "yjs";
 import { getShapes, readShapes, shapeToJSON, shapeToYMap } from "../../src/shared/doc";
 import { checkShape, SHAPE_TYPES, type Shape, type ShapeType } from "../../src/shared/schema";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { type SeededRandom, seededRandom } from "../helpers/prng";
 import { connectNodeClient, type NodeClient } from "../helpers/resilience";
 import { fetchSnapshot } from "../helpers/shapes";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcpProxy";
@@ -22,21 +23,7 @@ import { uniqueRoomId } from "../helpers/yclient";
 const SEEDS = (process.env.CONVERGENCE_IT_SEEDS ?? "1,2,3").split(",").map(Number);
 const OPS = Number(process.env.CONVERGENCE_IT_OPS ?? 60);
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-  };
-}
-type Rng = ReturnType<typeof prng>;
+type Rng = SeededRandom;
 
 const COLOURS = ["#1e1e1e", "#e03131", "#2f9e44", "#1971c2"];
 const IDS = Array.from({ length: 10 }, (_, i) => `shape${i}`);
@@ -130,7 +117,7 @@ afterAll(async () => {
 describe("convergence through a real partykit dev", () => {
   for (const seed of SEEDS) {
     test(`[C1-C10] seed ${seed}: replicas with random drops converge on identical, valid shapes`, async () => {
-      const rng = prng(seed);
+      const rng = seededRandom(seed);
       const roomId = uniqueRoomId(`conv${seed}`);
       const count = 3 + rng.int(2);
       const proxies: TcpProxy[] = [];

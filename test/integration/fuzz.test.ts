@@ -22,6 +22,7 @@ import { CloseCode, MessageType } from "../../src/shared/protocol";
 import { checkShape } from "../../src/shared/schema";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import { awarenessFrame, updateFrame } from "../helpers/frames";
+import { type SeededRandom, seededRandom } from "../helpers/prng";
 import { addShapes, fetchSnapshot, makeShape, storedFields } from "../helpers/shapes";
 import { waitFor, withTimeout } from "../helpers/wait";
 import { connectPeer, type Peer, uniqueRoomId } from "../helpers/yclient";
@@ -49,29 +50,7 @@ const EXPECTED_CLOSES = new Set<number>([
 
 // ---- Seeded randomness --------------------------------------------------------------------------
 
-/** mulberry32: small, fast, good enough for fuzzing, and reproducible from one 32-bit seed. */
-function makeRng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    next,
-    int,
-    pick: <T>(items: readonly T[]): T => items[int(items.length)]!,
-    bytes: (n: number) => {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = int(256);
-      return out;
-    },
-  };
-}
-type Rng = ReturnType<typeof makeRng>;
+type Rng = SeededRandom;
 
 // ---- Frames -------------------------------------------------------------------------------------
 
@@ -446,7 +425,7 @@ test(`${FRAMES} fuzzed frames leave the room serving, its content intact, and ot
 
   // One random stream per connection, so each connection's frames depend on the seed alone.
   const worker = async (index: number) => {
-    const rng = makeRng(SEED + index * 0x9e3779b9);
+    const rng = seededRandom(SEED + index * 0x9e3779b9);
     let socket: FuzzSocket | null = null;
     let lastSend = 0;
     while (sent < FRAMES && Date.now() - started < FUZZ_BUDGET_MS) {

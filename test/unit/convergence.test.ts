@@ -20,6 +20,7 @@ import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
 import { checkEntry, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { SHAPE_TYPES, type ShapeType } from "../../src/shared/schema";
+import { type SeededRandom, seededRandom } from "../helpers/prng";
 import {
   decodeFrame,
   FakeScheduler,
@@ -33,23 +34,7 @@ import {
 } from "./support/fakes";
 
 /** mulberry32: small, fast, seedable. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-type Rng = ReturnType<typeof prng>;
+type Rng = SeededRandom;
 
 const REMOTE = Symbol("room");
 const BOX = new Set<ShapeType>(["rect", "ellipse", "text", "sticky"]);
@@ -292,7 +277,7 @@ function randomOp(w: World, peer: Peer): string {
 }
 
 function runSeed(seed: number, opCount: number): void {
-  const rng = prng(seed);
+  const rng = seededRandom(seed);
   const scheduler = new FakeScheduler();
   const room = new RoomServer({ store: new ChunkedSnapshotStore(new MemoryStorage()), scheduler });
   const net = new Network(rng);
