@@ -7,12 +7,10 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { openRoom, type RawShape, shapesIn } from "../helpers/pages";
 import { fetchSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
-
-/** A shape as read from the page's document (raw, before validation). */
-type RawShape = { id: string; type?: unknown; x?: unknown; y?: unknown } & Record<string, unknown>;
 
 let server: DevServer;
 let session: BrowserSession;
@@ -26,31 +24,6 @@ afterAll(async () => {
   await session?.close();
   await server?.dispose();
 });
-
-/** Every entry of the page's shapes map, via the automation hook. */
-async function shapesIn(page: Page): Promise<RawShape[]> {
-  return page.evaluate(() => {
-    type YMapLike = { toJSON(): Record<string, unknown> };
-    const hook = (
-      window as unknown as {
-        __sketchroom?: { doc: { getMap(name: string): Map<string, YMapLike> } };
-      }
-    ).__sketchroom;
-    if (!hook) throw new Error("window.__sketchroom is missing");
-    const out: { id: string }[] = [];
-    hook.doc.getMap("shapes").forEach((value, id) => {
-      out.push({ id, ...value.toJSON() });
-    });
-    return out;
-  });
-}
-
-async function openRoom(page: Page, roomId: string): Promise<void> {
-  await page.goto(`${server.url}/r/${roomId}`, { waitUntil: "domcontentloaded" });
-  await page
-    .locator('[data-testid="connection-status"][data-state="connected"]')
-    .waitFor({ state: "attached", timeout: 30_000 });
-}
 
 /** The drawn rect: where the drag was, within a few pixels (snapping, stroke). */
 function isDrawnRect(s: RawShape): boolean {
@@ -98,8 +71,8 @@ describe("drawing together", () => {
     const room = uniqueRoomId("e2e");
     const a = await session.newPage("A");
     const b = await session.newPage("B");
-    await openRoom(a.page, room);
-    await openRoom(b.page, room);
+    await openRoom(a.page, `${server.url}/r/${room}`);
+    await openRoom(b.page, `${server.url}/r/${room}`);
 
     // The middle of the rect's top edge, before anything is drawn (grid, background).
     const blankEdge = await pixelsAround(b.page, 300, 200);

@@ -14,11 +14,10 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { drawRect, openRoom, type RawShape, STATUS, shapesIn } from "../helpers/pages";
 import { fetchSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
-
-type RawShape = { id: string; type?: unknown; x?: unknown; y?: unknown } & Record<string, unknown>;
 
 let server: DevServer;
 let session: BrowserSession;
@@ -38,48 +37,9 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-const STATUS = '[data-testid="connection-status"]';
-
-/** Every entry of the page's shapes map, via the automation hook (empty before it exists). */
-async function shapesIn(page: Page): Promise<RawShape[]> {
-  return page.evaluate(() => {
-    type YMapLike = { toJSON(): Record<string, unknown> };
-    const hook = (
-      window as unknown as {
-        __sketchroom?: { doc: { getMap(name: string): Map<string, YMapLike> } };
-      }
-    ).__sketchroom;
-    if (!hook) return [];
-    const out: { id: string }[] = [];
-    hook.doc.getMap("shapes").forEach((value, id) => {
-      out.push({ id, ...value.toJSON() });
-    });
-    return out;
-  });
-}
-
 async function badge(page: Page): Promise<{ state: string | null; saved: string | null }> {
   const el = page.locator(STATUS);
   return { state: await el.getAttribute("data-state"), saved: await el.getAttribute("data-saved") };
-}
-
-async function openRoom(page: Page, roomId: string): Promise<void> {
-  await page.goto(`${server.url}/r/${roomId}`, { waitUntil: "domcontentloaded" });
-  await page
-    .locator(`${STATUS}[data-state="connected"]`)
-    .waitFor({ state: "attached", timeout: 30_000 });
-}
-
-/** Draws a rectangle with the mouse (tool R) from canvas (x, y), sized w × h, at zoom 1. */
-async function drawRect(page: Page, x: number, y: number, w: number, h: number): Promise<void> {
-  const box = await page.locator('[data-testid="canvas"] canvas').first().boundingBox();
-  if (!box) throw new Error("the canvas has no bounding box");
-  await page.keyboard.press("r");
-  await page.mouse.move(box.x + x, box.y + y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + x + w / 2, box.y + y + h / 2, { steps: 4 });
-  await page.mouse.move(box.x + x + w, box.y + y + h, { steps: 4 });
-  await page.mouse.up();
 }
 
 /** The rect drawn at canvas (x, y), within a few pixels (snapping, stroke). */
@@ -115,8 +75,8 @@ describe("offline editing", () => {
     const room = uniqueRoomId("offline");
     const a = await session.newPage("A");
     const b = await session.newPage("B");
-    await openRoom(a.page, room);
-    await openRoom(b.page, room);
+    await openRoom(a.page, `${server.url}/r/${room}`);
+    await openRoom(b.page, `${server.url}/r/${room}`);
 
     await server.kill();
     await waitFor(async () => (await badge(a.page)).state !== "connected", {
@@ -149,7 +109,7 @@ describe("offline editing", () => {
   test("[OF2] a reload with the server down still shows the board, offline edits included", async () => {
     const room = uniqueRoomId("reload");
     const a = await session.newPage("A");
-    await openRoom(a.page, room);
+    await openRoom(a.page, `${server.url}/r/${room}`);
     await drawRect(a.page, 150, 150, 120, 90);
     const online = await waitForRect(a.page, 150, 150, "A holds its first rect");
     await a.page
@@ -217,7 +177,7 @@ describe("offline editing", () => {
   test("[OF3] showing a hidden tab reconnects at once instead of waiting out the backoff", async () => {
     const room = uniqueRoomId("visible");
     const a = await session.newPage("A");
-    await openRoom(a.page, room);
+    await openRoom(a.page, `${server.url}/r/${room}`);
 
     // A test-only gate in front of the page's WebSocket: while closed, every attempt goes to a
     // port nobody listens on, so the pending retry cannot connect by itself while the server

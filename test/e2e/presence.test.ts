@@ -8,6 +8,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { openRoom, setIdentity } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
@@ -26,14 +27,8 @@ afterAll(async () => {
 
 async function openAs(name: string, color: string, roomId: string) {
   const { page, errors } = await session.newPage(name);
-  await page.addInitScript(
-    ([n, c]) => localStorage.setItem("sketchroom:user", JSON.stringify({ name: n, color: c })),
-    [name, color],
-  );
-  await page.goto(`${server.url}/r/${roomId}`, { waitUntil: "domcontentloaded" });
-  await page
-    .locator('[data-testid="connection-status"][data-state="connected"]')
-    .waitFor({ state: "attached", timeout: 30_000 });
+  await setIdentity(page, name, color);
+  await openRoom(page, `${server.url}/r/${roomId}`);
   return { page, errors };
 }
 

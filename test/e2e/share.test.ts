@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BrowserSession, launchBrowser } from "../helpers/browser";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { drawRect, openRoom, setIdentity } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
@@ -32,14 +33,8 @@ afterAll(async () => {
 });
 
 async function open(page: Page, url: string, name: string) {
-  await page.addInitScript(
-    (n) => localStorage.setItem("sketchroom:user", JSON.stringify({ name: n, color: "#2f9e44" })),
-    name,
-  );
-  await page.goto(url, { waitUntil: "domcontentloaded" });
-  await page
-    .locator('[data-testid="connection-status"][data-state="connected"]')
-    .waitFor({ state: "attached", timeout: 30_000 });
+  await setIdentity(page, name);
+  await openRoom(page, url);
 }
 
 /** Ids of the shapes in the page's document (automation hook). */
@@ -52,21 +47,12 @@ function shapeIds(page: Page): Promise<string[]> {
   });
 }
 
-async function drawRect(page: Page, x: number, y: number) {
-  const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
-  await page.keyboard.press("r");
-  await page.mouse.move(box.x + x, box.y + y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + x + 120, box.y + y + 80, { steps: 4 });
-  await page.mouse.up();
-}
-
 describe("sharing", () => {
   test("edit and view-only links; a viewer watches live and cannot change anything", async () => {
     const roomId = uniqueRoomId("share");
     const editor = await session.newPage("editor");
     await open(editor.page, `${server.url}/r/${roomId}`, "Edna");
-    await drawRect(editor.page, 200, 200);
+    await drawRect(editor.page, 200, 200, 120, 80);
     await waitFor(async () => (await shapeIds(editor.page)).length === 1, {
       message: "first rect",
     });
@@ -104,10 +90,10 @@ describe("sharing", () => {
 
     // The viewer tries to draw and to delete; then the editor draws again. Once the viewer has
     // the editor's second rect, the room holds exactly two shapes: the viewer changed nothing.
-    await drawRect(viewer.page, 500, 300);
+    await drawRect(viewer.page, 500, 300, 120, 80);
     await viewer.page.keyboard.press("Control+a");
     await viewer.page.keyboard.press("Delete");
-    await drawRect(editor.page, 200, 400);
+    await drawRect(editor.page, 200, 400, 120, 80);
     await waitFor(async () => (await shapeIds(viewer.page)).length === 2, {
       message: "viewer gets rect 2",
     });
@@ -124,7 +110,7 @@ describe("sharing", () => {
     const roomId = uniqueRoomId("capped");
     const author = await session.newPage("author");
     await open(author.page, `${capped.url}/r/${roomId}`, "Ann");
-    await drawRect(author.page, 200, 200);
+    await drawRect(author.page, 200, 200, 120, 80);
     await author.page
       .locator('[data-testid="connection-status"][data-saved="true"]')
       .waitFor({ state: "attached", timeout: 15_000 });

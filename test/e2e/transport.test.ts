@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BrowserSession, launchBrowser } from "../helpers/browser";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import { startUpgradeRefusingProxy, type UpgradeRefusingProxy } from "../helpers/httpProxy";
+import { drawRect, isRectAt, shapesIn } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
-
-type RawShape = { id: string; type?: unknown; x?: unknown; y?: unknown } & Record<string, unknown>;
 
 let server: DevServer;
 let proxy: UpgradeRefusingProxy;
@@ -30,37 +29,7 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function shapesIn(page: Page): Promise<RawShape[]> {
-  return page.evaluate(() => {
-    type YMapLike = { toJSON(): Record<string, unknown> };
-    const hook = (
-      window as unknown as {
-        __sketchroom?: { doc: { getMap(name: string): Map<string, YMapLike> } };
-      }
-    ).__sketchroom;
-    if (!hook) throw new Error("window.__sketchroom is missing");
-    const out: { id: string }[] = [];
-    hook.doc.getMap("shapes").forEach((value, id) => {
-      out.push({ id, ...value.toJSON() });
-    });
-    return out;
-  });
-}
-
-async function drawRect(page: Page, x: number, y: number, w: number, h: number): Promise<void> {
-  const box = await page.locator('[data-testid="canvas"] canvas').first().boundingBox();
-  if (!box) throw new Error("the canvas has no bounding box");
-  await page.keyboard.press("r");
-  await page.mouse.move(box.x + x, box.y + y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + x + w / 2, box.y + y + h / 2, { steps: 5 });
-  await page.mouse.move(box.x + x + w, box.y + y + h, { steps: 5 });
-  await page.mouse.up();
-}
-
-const near = (v: unknown, want: number) => typeof v === "number" && Math.abs(v - want) <= 4;
-const rectAt = (x: number, y: number) => (s: RawShape) =>
-  s.type === "rect" && near(s.x, x) && near(s.y, y);
+const rectAt = isRectAt;
 
 describe("drawing with WebSockets blocked", () => {
   test("[TE1] a page behind an upgrade-refusing proxy falls back to SSE and draws together with a WebSocket page", async () => {
