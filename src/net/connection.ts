@@ -42,6 +42,8 @@ export interface ConnectionOptions {
   fallback?: boolean;
   /** Injected fetch for the "does plain HTTP work?" check (default: the global). */
   fetch?: typeof fetch;
+  /** ms between WebSocket probes while on the fallback (default WEBSOCKET_PROBE_MS; tests shorten it). */
+  probeIntervalMs?: number;
 }
 
 export class ConnectionManager {
@@ -253,7 +255,10 @@ export class ConnectionManager {
   /** On the fallback: try a real WebSocket now and then; when one opens, go back to it. */
   private startProbing(): void {
     if (this.probeTimer !== null) return;
-    this.probeTimer = setInterval(() => this.probeOnce(), WEBSOCKET_PROBE_MS);
+    this.probeTimer = setInterval(
+      () => this.probeOnce(),
+      this.options.probeIntervalMs ?? WEBSOCKET_PROBE_MS,
+    );
   }
 
   private stopProbing(): void {

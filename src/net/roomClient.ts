@@ -24,6 +24,8 @@ export interface RoomClientOptions {
   doc?: Y.Doc;
   /** Which party to join: the room itself, or a view-only link (default main). */
   party?: RoomParty;
+  /** ms between WebSocket probes while on the HTTP fallback (tests shorten it). */
+  probeIntervalMs?: number;
 }
 
 /** Origin of every change that came from the room. Anything else is a local edit. */
@@ -87,6 +89,7 @@ class SyncedRoomClient implements RoomClient {
         room: roomId,
         party: this.party,
         WebSocket: options.WebSocket,
+        probeIntervalMs: options.probeIntervalMs,
         document: browser ? document : undefined,
         window: browser ? window : undefined,
       },

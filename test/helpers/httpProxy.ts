@@ -4,18 +4,21 @@
  * way some corporate proxies and middleboxes do. For the transport fallback tests (issue 8).
  */
 import { createServer, request, type Server } from "node:http";
-import type { Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 
 export interface UpgradeRefusingProxy {
   readonly port: number;
   /** Upgrade requests refused so far. */
   readonly refusedUpgrades: number;
+  /** From now on, pass WebSocket upgrades through (the blocking middlebox went away). */
+  allowUpgrades(): void;
   close(): Promise<void>;
 }
 
 export async function startUpgradeRefusingProxy(targetPort: number): Promise<UpgradeRefusingProxy> {
   const sockets = new Set<Socket>();
   let refused = 0;
+  let allow = false;
   const server: Server = createServer((req, res) => {
     const upstream = request(
       {
@@ -39,7 +42,28 @@ export async function startUpgradeRefusingProxy(targetPort: number): Promise<Upg
     res.on("close", () => upstream.destroy());
     req.pipe(upstream);
   });
-  server.on("upgrade", (_req, socket: Socket) => {
+  server.on("upgrade", (req, socket: Socket, head: Buffer) => {
+    if (allow) {
+      // A plain TCP tunnel: replay the request head, then pipe bytes both ways.
+      const upstream = connect(targetPort, "127.0.0.1", () => {
+        const lines = [`${req.method} ${req.url} HTTP/1.1`];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) {
+          lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        }
+        upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+        if (head.length > 0) upstream.write(head);
+        socket.pipe(upstream);
+        upstream.pipe(socket);
+      });
+      sockets.add(upstream);
+      upstream.on("close", () => {
+        sockets.delete(upstream);
+        socket.destroy();
+      });
+      upstream.on("error", () => socket.destroy());
+      socket.on("error", () => upstream.destroy());
+      return;
+    }
     refused++;
     socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
   });
@@ -57,6 +81,9 @@ export async function startUpgradeRefusingProxy(targetPort: number): Promise<Upg
     port: address.port,
     get refusedUpgrades() {
       return refused;
+    },
+    allowUpgrades() {
+      allow = true;
     },
     async close() {
       for (const s of sockets) s.destroy();

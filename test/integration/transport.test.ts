@@ -9,6 +9,8 @@
  *        (a peer's edit, a pong) as events, and a POSTed batch reaches the room.
  *  [TP3] Limits hold: a batch over 1 MB is refused with 413; a flood is closed with 4029 like a
  *        socket; unknown connections and bad tokens are refused.
+ *  [TP5] When upgrades start working again, a fallback client's probe notices and it moves back
+ *        to WebSocket, still converging.
  *  [TP4] Permissions hold: a viewer on the fallback through the view party cannot write, and a
  *        request from outside cannot forge the view party's read-only marker.
  */
@@ -45,13 +47,19 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-function client(host: string, roomId: string, party: "main" | "view" = "main"): RoomClient {
+function client(
+  host: string,
+  roomId: string,
+  party: "main" | "view" = "main",
+  probeIntervalMs?: number,
+): RoomClient {
   const c = createRoomClient(roomId, {
     host,
     party,
     WebSocket: WS as unknown as typeof WebSocket,
     persistLocally: false,
     guardUnload: false,
+    probeIntervalMs,
   });
   clients.push(c);
   return c;
@@ -306,5 +314,31 @@ describe("limits and permissions on the fallback", () => {
     const stored = await fetchSnapshot(server.url, roomId);
     expect(stored.map((s) => s.id)).toEqual(["seen"]);
     expect(getShapes(editor.doc).has("viewer-write")).toBe(false);
+  });
+
+  test("[TP5] once upgrades work again, a fallback client moves back to WebSocket and keeps syncing", async () => {
+    const own = await startUpgradeRefusingProxy(server.port);
+    try {
+      const roomId = uniqueRoomId("upgrade");
+      const a = client(`127.0.0.1:${own.port}`, roomId, "main", 1_000);
+      const b = client(`127.0.0.1:${server.port}`, roomId);
+      await waitFor(
+        () => a.getStatus().state === "connected" && a.getStatus().transport !== "websocket",
+        {
+          timeout: 40_000,
+          message: "A connected on the fallback",
+        },
+      );
+      own.allowUpgrades();
+      await waitFor(
+        () => a.getStatus().state === "connected" && a.getStatus().transport === "websocket",
+        { timeout: 30_000, message: "A back on WebSocket" },
+      );
+      addShapes(a.doc, [makeShape({ id: "after-upgrade", x: 5 })]);
+      await waitFor(() => getShapes(b.doc).has("after-upgrade"), { message: "B gets A's edit" });
+      await waitFor(() => a.getStatus().saved, { message: "A saved over WebSocket" });
+    } finally {
+      await own.close();
+    }
   });
 });
