@@ -11,6 +11,8 @@
  *        socket; unknown connections and bad tokens are refused.
  *  [TP5] When upgrades start working again, a fallback client's probe notices and it moves back
  *        to WebSocket, still converging.
+ *  [TP6] A viewer's SSE stream through the view party: when the viewer goes away, the room drops
+ *        its connection promptly (the cancel travels through the view party's forwarding).
  *  [TP4] Permissions hold: a viewer on the fallback through the view party cannot write, and a
  *        request from outside cannot forge the view party's read-only marker.
  */
@@ -340,5 +342,44 @@ describe("limits and permissions on the fallback", () => {
     } finally {
       await own.close();
     }
+  });
+
+  test("[TP6] a viewer's SSE stream through the view party: closing it drops the room connection", async () => {
+    const roomId = uniqueRoomId("ssevw");
+    const editor = client(`127.0.0.1:${server.port}`, roomId);
+    const viewId = await waitFor(() => editor.getStatus().viewId, {
+      message: "the editor's view id",
+    });
+    const base = `http://127.0.0.1:${server.port}/parties/view/${viewId}`;
+    const abort = new AbortController();
+    aborts.push(abort);
+    const res = await fetch(`${base}/sse?control=1`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const sessionMatch = await waitFor(
+      async () => {
+        const { value } = await reader.read();
+        text += decoder.decode(value, { stream: true });
+        return /event: session\ndata: (.*)\n/.exec(text);
+      },
+      { message: "the viewer's session event" },
+    );
+    const session = JSON.parse(sessionMatch[1]!) as { id: string; token: string };
+    const send = () =>
+      fetch(`${base}/send?id=${encodeURIComponent(session.id)}&token=${session.token}`, {
+        method: "POST",
+        body: encodeBatch([{ kind: "text", data: JSON.stringify({ type: "ping", t: 1 }) }]),
+      });
+    expect((await send()).status).toBe(204);
+    abort.abort();
+    // The room forgets the connection: its send endpoint stops knowing the id.
+    const gone = Date.now();
+    await waitFor(async () => (await send()).status === 404, {
+      timeout: 10_000,
+      message: "the room to drop the viewer's connection",
+    });
+    expect(Date.now() - gone).toBeLessThan(10_000);
   });
 });
