@@ -107,7 +107,7 @@ export class RoomServer {
   constructor(options: RoomOptions) {
     this.store = options.store;
     this.scheduler = options.scheduler ?? realScheduler;
-    this.log = options.log ?? (() => {});
+    this.log = rateLimitedLog(options.log ?? (() => {}), this.scheduler);
     this.saveDebounceMs = options.saveDebounceMs ?? SAVE_DEBOUNCE_MS;
     this.saveMaxWaitMs = options.saveMaxWaitMs ?? SAVE_MAX_WAIT_MS;
     this.maxDocumentBytes = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
@@ -545,6 +545,37 @@ export class RoomServer {
       ids ? { type: "error", code, message, ids } : { type: "error", code, message },
     );
   }
+}
+
+/**
+ * At most LOG_BURST lines per LOG_WINDOW_MS: a client sending garbage at full speed must not turn
+ * the room's log into the bottleneck. The next line after a quiet period says how many were
+ * dropped.
+ */
+const LOG_BURST = 10;
+const LOG_WINDOW_MS = 10_000;
+function rateLimitedLog(
+  log: (message: string) => void,
+  scheduler: Scheduler,
+): (message: string) => void {
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let inWindow = 0;
+  let dropped = 0;
+  return (message) => {
+    const now = scheduler.now();
+    if (now - windowStart >= LOG_WINDOW_MS) {
+      if (dropped > 0) log(`(${dropped} log lines dropped)`);
+      windowStart = now;
+      inWindow = 0;
+      dropped = 0;
+    }
+    if (inWindow >= LOG_BURST) {
+      dropped++;
+      return;
+    }
+    inWindow++;
+    log(message);
+  };
 }
 
 /** An update that adds and deletes nothing (what a client with nothing new sends as step 2). */

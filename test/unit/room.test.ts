@@ -592,3 +592,26 @@ describe("RoomServer HTTP snapshot", () => {
     expect(snap.shapes[2]).toHaveProperty("points", [0, 0, 30, 40]);
   });
 });
+
+describe("room log", () => {
+  it("[R14] a flood of bad frames logs at most 10 lines per 10 s, then says how many were dropped", () => {
+    const lines: string[] = [];
+    const quiet = new RoomServer({
+      store: new ChunkedSnapshotStore(new MemoryStorage()),
+      scheduler,
+      log: (m) => lines.push(m),
+    });
+    for (let i = 0; i < 50; i++) {
+      const conn = new FakeConn(`bad${i}`);
+      quiet.connect(conn);
+      quiet.message(conn, new Uint8Array([0, 2, 0xff, 0xff]));
+    }
+    expect(lines).toHaveLength(10);
+    scheduler.advance(10_000);
+    const conn = new FakeConn("late");
+    quiet.connect(conn);
+    quiet.message(conn, new Uint8Array([0, 2, 0xff, 0xff]));
+    expect(lines[10]).toBe("(40 log lines dropped)");
+    expect(lines).toHaveLength(12);
+  });
+});
