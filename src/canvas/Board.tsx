@@ -5,7 +5,8 @@
  *
  * Large boards (see renderMode.ts; `?render=naive` turns all of this off for the benchmark):
  * only shapes near the viewport become Konva nodes, re-culled at most once per frame and only
- * when the camera leaves the culled area; the hit graph is drawn on demand; shapes being
+ * when the camera leaves the culled area, and of those only the ones in the viewport are drawn;
+ * the hit graph is drawn on demand, around the pointer only; shapes being
  * moved sit on their own layer, so the board under them is not redrawn each frame; a layer
  * too costly to redraw every frame is panned as a picture until the camera rests.
  */
@@ -42,7 +43,14 @@ import {
 } from "../tools/geometry";
 import { CLICK_SLOP_PX, type ShapeStyle, shapeFromDrag } from "../tools/shapeFactory";
 import { DRAW_TOOLS, type ToolName } from "../tools/tools";
-import { type Cull, cullCovers, cullFor, visibleShapes } from "./culling";
+import {
+  type Cull,
+  cullCovers,
+  cullFor,
+  drawOnlyInView,
+  paintBounds,
+  visibleShapes,
+} from "./culling";
 import { type LazyHitGraph, lazyHitGraph } from "./hitGraph";
 import { Layer, Rect, Stage, Transformer } from "./konva";
 import { type MovingPicture, movingPicture } from "./movingPicture";
@@ -126,6 +134,12 @@ const DRAFT_ID = "draft";
 /** Wheel deltas at or above this are mouse-wheel notches, not trackpad streams. */
 const WHEEL_NOTCH = 50;
 const LINE_HEIGHT_PX = 16;
+/**
+ * Screen px around the pointer whose shapes are drawn into the hit graph for one hit test:
+ * Konva walks a few pixels outward from an antialiased edge pixel to the nearest shape.
+ */
+const HIT_SLOP_PX = 16;
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /** Renders everything: the naive baseline, and what an export needs. */
 const CULL_NONE: Cull = {
@@ -231,12 +245,24 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   );
 
   const { shapes: allShapes, selection: selectedIds, editingId } = props;
+  /** Shapes by id, built once per shapes list (a selection change costs O(selection)). */
+  const byIdMemo = useMemo(() => new Map(allShapes.map((s) => [s.id, s])), [allShapes]);
+  const culledShapes = useMemo(
+    () => (cull === CULL_NONE ? allShapes : visibleShapes(allShapes, cull.rect, NO_IDS)),
+    [allShapes, cull],
+  );
   const renderedShapes = useMemo(() => {
     if (cull === CULL_NONE) return allShapes;
+    // Selected and edited shapes are always rendered; when they are in the culled area anyway
+    // (the usual case) the list, and so the shapes layer, stays as it was.
     const always = new Set(selectedIds);
     if (editingId) always.add(editingId);
-    return visibleShapes(allShapes, cull.rect, always);
-  }, [allShapes, cull, selectedIds, editingId]);
+    const outside = [...always].some((id) => {
+      const shape = byIdMemo.get(id);
+      return shape !== undefined && !rectsIntersect(cull.rect, paintBounds(shape));
+    });
+    return outside ? visibleShapes(allShapes, cull.rect, always) : culledShapes;
+  }, [allShapes, byIdMemo, culledShapes, cull, selectedIds, editingId]);
 
   const onShapesCommit = useCallback(() => {
     committedCullRef.current = cull;
@@ -245,6 +271,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
 
   /** Shapes by id for the current props, built at most once per shapes list. */
   const byIdRef = useRef<{ shapes: Shape[]; byId: Map<string, Shape> } | null>(null);
+  byIdRef.current = { shapes: allShapes, byId: byIdMemo };
   const shapesById = useCallback((): Map<string, Shape> => {
     const shapes = propsRef.current.shapes;
     if (byIdRef.current?.shapes !== shapes) {
@@ -348,15 +375,26 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     if (NAIVE_RENDER || !layer) return;
     const hitGraph = lazyHitGraph(layer);
     const picture = movingPicture(layer);
+    let selected: { ids: string[]; set: Set<string> } | null = null;
+    // Selected nodes are always drawn: a transform scales them beyond their shape's bounds.
+    const undoInView = drawOnlyInView(layer, (node) => {
+      const ids = propsRef.current.selection;
+      if (selected?.ids !== ids) selected = { ids, set: new Set(ids) };
+      const id = node.id();
+      if (selected.set.has(id)) return null;
+      const shape = shapesById().get(id);
+      return shape ? paintBounds(shape) : null;
+    });
     hitGraphRef.current = hitGraph;
     pictureRef.current = picture;
     return () => {
       hitGraphRef.current = null;
       pictureRef.current = null;
+      undoInView();
       picture.dispose();
       hitGraph.dispose();
     };
-  }, []);
+  }, [shapesById]);
 
   const updateCursorStyle = useCallback(() => {
     const container = containerRef.current;
@@ -395,7 +433,9 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     if (props.editingId) wanted.delete(props.editingId);
     const nodes = shapeNodes(wanted);
     tr.nodes(nodes);
-    const only = props.shapes.find((s) => s.id === props.selection[0]);
+    const byId = byIdMemo;
+    const first = props.selection[0];
+    const only = first === undefined ? undefined : byId.get(first);
     const textOnly = nodes.length === 1 && only?.type === "text";
     tr.enabledAnchors(
       textOnly
@@ -413,13 +453,13 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     );
     // Boxes scale exactly without their stroke; a selection with lines needs the stroke so a
     // perfectly straight line still has a non-zero height to scale (0/0 otherwise).
-    const selected = props.shapes.filter((s) => wanted.has(s.id));
+    const selected = [...wanted].flatMap((id) => byId.get(id) ?? []);
     tr.ignoreStroke(!selected.some((s) => POINT_TYPES.has(s.type)));
     tr.resizeEnabled(!props.readOnly);
     tr.rotateEnabled(!props.readOnly);
     tr.forceUpdate();
     tr.getLayer()?.batchDraw();
-  }, [props.selection, props.shapes, props.tool, props.editingId, props.readOnly, shapeNodes]);
+  }, [props.selection, byIdMemo, props.tool, props.editingId, props.readOnly, shapeNodes]);
 
   const onTransformEnd = useCallback(() => {
     const tr = transformerRef.current;
@@ -541,7 +581,24 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     const hit = (p: Point) => {
       // Shapes just scrolled into view must be nodes, and the hit graph current, first.
       recull(true);
-      hitGraphRef.current?.ensure();
+      const hitGraph = hitGraphRef.current;
+      if (hitGraph) {
+        // Only the shapes around the point go into the hit graph.
+        const c = toCanvas(p);
+        const slop = HIT_SLOP_PX / viewRef.current.zoom;
+        const byId = shapesById();
+        hitGraph.ensureAt(p, (node) => {
+          const shape = byId.get(node.id());
+          if (!shape) return true;
+          const b = paintBounds(shape);
+          return (
+            c.x >= b.x - slop &&
+            c.x <= b.x + b.width + slop &&
+            c.y >= b.y - slop &&
+            c.y <= b.y + b.height + slop
+          );
+        });
+      }
       return stage.getIntersection(p);
     };
 
@@ -949,6 +1006,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     cancelGesture,
     publishGesture,
     recull,
+    shapesById,
     shapeNodes,
     liftNodes,
     dropNodes,

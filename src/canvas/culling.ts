@@ -3,6 +3,7 @@
  * Bounds are cached per Shape object: the shapes list keeps the object of an unchanged shape,
  * so a pan over 10,000 shapes costs 10,000 rectangle tests, not 10,000 bounds computations.
  */
+import type Konva from "konva";
 import type { Shape } from "../shared/schema";
 import { type Rect, rectsIntersect, shapeBounds } from "../tools/geometry";
 import { CULL_MARGIN, CULL_ZOOM_IN } from "./renderMode";
@@ -64,4 +65,43 @@ export function visibleShapes(
     if (always.has(s.id) || rectsIntersect(rect, paintBounds(s))) out.push(s);
   }
   return out;
+}
+
+/**
+ * Draws only the children of `layer` that intersect the stage's viewport into the layer's own
+ * canvas (which is viewport-sized, so the picture is the same): the culled area around the
+ * viewport holds several times more nodes than the viewport shows. `boundsOf` gives a child's
+ * bounds in canvas units, or null to always draw it. Draws into other canvases (export,
+ * caching) and the hit graph are untouched. Returns a function that undoes it.
+ */
+export function drawOnlyInView(
+  layer: Konva.Layer,
+  boundsOf: (node: Konva.Node) => Rect | null,
+): () => void {
+  type DrawChildren = (method: string, canvas: unknown, top: unknown) => void;
+  const target = layer as unknown as { _drawChildren: DrawChildren };
+  const own = Object.hasOwn(target, "_drawChildren");
+  const real = target._drawChildren;
+  target._drawChildren = function drawChildren(method, canvas, top) {
+    const stage = layer.getStage();
+    if (method !== "drawScene" || top || canvas !== layer.getCanvas() || !stage) {
+      return real.call(this, method, canvas, top);
+    }
+    const view = { x: stage.x(), y: stage.y(), zoom: stage.scaleX() };
+    const rect = viewportRect(view, stage.width(), stage.height());
+    const all = layer.children;
+    layer.children = all.filter((node) => {
+      const b = boundsOf(node);
+      return b === null || rectsIntersect(rect, b);
+    });
+    try {
+      return real.call(this, method, canvas, top);
+    } finally {
+      layer.children = all;
+    }
+  };
+  return () => {
+    if (own) target._drawChildren = real;
+    else delete (target as Partial<typeof target>)._drawChildren;
+  };
 }
