@@ -2,7 +2,7 @@
  * Starts a real `partykit dev` for integration and e2e tests, on a free loopback port with its
  * own persistence directory, and stops it (and every workerd it spawned) by process group.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -255,4 +255,24 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     },
   };
   return server;
+}
+
+/** pid and command of every process in process group `pgid` (partykit, workerd, esbuild). */
+export function groupMembers(pgid: number): { pid: number; comm: string }[] {
+  const out = execFileSync("ps", ["-eo", "pid=,pgid=,comm="], { encoding: "utf8" });
+  return out
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 3 && Number(f[1]) === pgid)
+    .map((f) => ({ pid: Number(f[0]), comm: f.slice(2).join(" ") }));
+}
+
+/** Whether a process with this pid exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,6 @@
  *
  * Reproduce a run with FUZZ_SEED=<seed> (printed at the start); FUZZ_FRAMES sets the frame count.
  */
-import { execFileSync } from "node:child_process";
 import * as encoding from "lib0/encoding";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import WebSocket from "ws";
@@ -20,7 +19,7 @@ import { MAX_MESSAGE_BYTES, RATE_REFILL_PER_S } from "../../src/shared/constants
 import { checkEntry, getShapes } from "../../src/shared/doc";
 import { CloseCode, MessageType } from "../../src/shared/protocol";
 import { checkShape } from "../../src/shared/schema";
-import { type DevServer, startDevServer } from "../helpers/devServer";
+import { type DevServer, groupMembers, processAlive, startDevServer } from "../helpers/devServer";
 import { awarenessFrame, updateFrame } from "../helpers/frames";
 import { type SeededRandom, seededRandom } from "../helpers/prng";
 import { addShapes, fetchSnapshot, makeShape, storedFields } from "../helpers/shapes";
@@ -370,29 +369,10 @@ async function peer(roomId: string, awareness?: Record<string, unknown>): Promis
   return p;
 }
 
-/** Every process of the dev server's group (partykit, workerd, esbuild). */
-function groupPids(pgid: number): { pid: number; comm: string }[] {
-  const out = execFileSync("ps", ["-eo", "pid=,pgid=,comm="], { encoding: "utf8" });
-  return out
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f.length >= 3 && Number(f[1]) === pgid)
-    .map((f) => ({ pid: Number(f[0]), comm: f.slice(2).join(" ") }));
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test(`${FRAMES} fuzzed frames leave the room serving, its content intact, and other rooms untouched`, async () => {
   console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} FUZZ_FRAMES=${FRAMES} to reproduce)`);
   const pid = server.pid!;
-  const processes = groupPids(pid);
+  const processes = groupMembers(pid);
   expect(processes.map((p) => p.pid)).toContain(pid);
 
   const room = uniqueRoomId("fuzz");
