@@ -19,6 +19,7 @@ import {
 } from "../src/shared/constants";
 import { type BatchFrame, decodeBatch, encodeBatch } from "../src/shared/frameBatch";
 import { toBase64 } from "../src/shared/protocol";
+import { jsonResponse } from "./http";
 import type { ConnectOptions, RoomConnection } from "./room";
 
 /** The sub-paths this transport answers under `/parties/<party>/<room>/`. */
@@ -49,13 +50,6 @@ export function transportAction(url: string): HttpTransportAction | null {
 }
 
 const NO_STORE = { "cache-control": "no-store" };
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...NO_STORE },
-  });
-}
 
 function randomHex(bytes: number): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
@@ -306,7 +300,7 @@ export class HttpTransport {
     const control = url.searchParams.get("control") === "1";
     switch (action) {
       case "sse": {
-        if (req.method !== "GET") return json(405, { error: "method not allowed" });
+        if (req.method !== "GET") return jsonResponse(405, { error: "method not allowed" });
         const conn = new SseConnection((c) => this.end(c));
         this.start(conn, readOnly, control);
         return new Response(conn.stream, {
@@ -319,17 +313,17 @@ export class HttpTransport {
         });
       }
       case "open": {
-        if (req.method !== "POST") return json(405, { error: "method not allowed" });
+        if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed" });
         const conn = new PollConnection((c) => this.end(c));
         this.start(conn, readOnly, control);
-        return json(200, { id: conn.id, token: conn.token });
+        return jsonResponse(200, { id: conn.id, token: conn.token });
       }
       case "poll": {
-        if (req.method !== "GET") return json(405, { error: "method not allowed" });
+        if (req.method !== "GET") return jsonResponse(405, { error: "method not allowed" });
         const found = this.find(url);
         if (found instanceof Response) return found;
         if (!(found instanceof PollConnection))
-          return json(400, { error: "not a polling connection" });
+          return jsonResponse(400, { error: "not a polling connection" });
         const frames = await found.poll();
         return new Response(encodeBatch(frames), {
           headers: { "content-type": "application/octet-stream", ...NO_STORE },
@@ -339,7 +333,7 @@ export class HttpTransport {
         return this.send(req, url);
       default: {
         const never: never = action;
-        return json(404, { error: `unknown action ${String(never)}` });
+        return jsonResponse(404, { error: `unknown action ${String(never)}` });
       }
     }
   }
@@ -355,11 +349,11 @@ export class HttpTransport {
   }
 
   private async send(req: Request, url: URL): Promise<Response> {
-    if (req.method !== "POST") return json(405, { error: "method not allowed" });
+    if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed" });
     const conn = this.find(url);
     if (conn instanceof Response) return conn;
     const body = await readBodyLimited(req, MAX_BATCH_BYTES);
-    if (body === null) return json(413, { error: "batch too large" });
+    if (body === null) return jsonResponse(413, { error: "batch too large" });
     let frames: BatchFrame[];
     try {
       frames = decodeBatch(body);
@@ -367,7 +361,7 @@ export class HttpTransport {
       // A broken batch is a malformed message, like a broken frame on a socket.
       this.room.disconnect(conn);
       conn.close(4000, "malformed batch");
-      return json(400, { error: "malformed batch" });
+      return jsonResponse(400, { error: "malformed batch" });
     }
     for (const frame of frames) {
       // The room may close the connection mid-batch (rate limit): the rest is dropped.
@@ -395,8 +389,8 @@ export class HttpTransport {
     const id = url.searchParams.get("id") ?? "";
     const token = url.searchParams.get("token") ?? "";
     const conn = this.connections.get(id);
-    if (!conn) return json(404, { error: "unknown connection" });
-    if (!sameToken(conn.token, token)) return json(403, { error: "bad token" });
+    if (!conn) return jsonResponse(404, { error: "unknown connection" });
+    if (!sameToken(conn.token, token)) return jsonResponse(403, { error: "bad token" });
     return conn;
   }
 

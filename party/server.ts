@@ -5,15 +5,13 @@
 import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
+import { jsonResponse, originAllowed, roomIdFromUrl } from "./http";
 import { HttpTransport, transportAction, VIEW_UPSTREAM_HEADER } from "./httpTransport";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
 
-const JSON_HEADERS = {
-  "content-type": "application/json; charset=utf-8",
-  "cache-control": "no-store",
-  "access-control-allow-origin": "*",
-};
+/** The room's own HTTP answers (snapshot, errors) may be read from any page (docs/threat-model.md). */
+const CORS = { "access-control-allow-origin": "*" };
 
 function adapt(connection: Party.Connection): RoomConnection {
   return {
@@ -24,40 +22,6 @@ function adapt(connection: Party.Connection): RoomConnection {
     },
     close: (code, reason) => connection.close(code, reason),
   };
-}
-
-/** Room ids come from the URL path only; anything else is refused before a room starts. */
-function roomIdFromUrl(url: string): string | null {
-  const match = new URL(url).pathname.match(/^\/part(?:y|ies\/[^/]+)\/([^/?#]*)/);
-  if (!match) return null;
-  try {
-    return decodeURIComponent(match[1]!);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Browsers send Origin on every socket upgrade. When ALLOWED_ORIGINS is set (comma-separated,
- * e.g. "https://sketchroom.example"), an upgrade from any other page is refused, so a third-party
- * site cannot open sockets with a visitor's browser. The app's own origin is always allowed;
- * clients without an Origin (bots, scripts, stock Yjs clients in Node) are not browsers and pass.
- */
-export function originAllowed(
-  req: { url: string; headers: { get(name: string): string | null } },
-  allowList: unknown,
-): boolean {
-  const origin = req.headers.get("origin");
-  if (!origin || typeof allowList !== "string" || allowList.trim() === "") return true;
-  try {
-    if (new URL(origin).host === new URL(req.url).host) return true;
-  } catch {
-    return false;
-  }
-  return allowList
-    .split(",")
-    .map((o) => o.trim())
-    .includes(origin);
 }
 
 function positiveNumber(value: unknown): number | undefined {
@@ -93,10 +57,8 @@ export default class SketchroomServer implements Party.Server {
   }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
-    const id = roomIdFromUrl(req.url);
-    if (id === null || !isValidRoomId(id)) {
-      return new Response("invalid room id", { status: 400 });
-    }
+    // Anything but a valid room id is refused before a room starts.
+    if (roomIdFromUrl(req.url) === null) return new Response("invalid room id", { status: 400 });
     if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
       return new Response("origin not allowed", { status: 403 });
     }
@@ -104,21 +66,13 @@ export default class SketchroomServer implements Party.Server {
   }
 
   static onBeforeRequest(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
-    const id = roomIdFromUrl(req.url);
-    if (id === null || !isValidRoomId(id)) {
-      return new Response(JSON.stringify({ error: "invalid room id" }), {
-        status: 400,
-        headers: JSON_HEADERS,
-      });
-    }
+    if (roomIdFromUrl(req.url) === null)
+      return jsonResponse(400, { error: "invalid room id" }, CORS);
     // Only the view party, over a stub (which skips this hook), may mark a request read-only.
     req.headers.delete(VIEW_UPSTREAM_HEADER);
     // The fallback transport reads and writes the board like a socket: same allow-list.
     if (transportAction(req.url) !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return new Response(JSON.stringify({ error: "origin not allowed" }), {
-        status: 403,
-        headers: JSON_HEADERS,
-      });
+      return jsonResponse(403, { error: "origin not allowed" }, CORS);
     }
     return req;
   }
@@ -199,26 +153,19 @@ export default class SketchroomServer implements Party.Server {
   async onRequest(req: Party.Request): Promise<Response> {
     const action = transportAction(req.url);
     if (action !== null) {
-      if (!isValidRoomId(this.party.id)) {
-        return new Response(JSON.stringify({ error: "invalid room id" }), {
-          status: 400,
-          headers: JSON_HEADERS,
-        });
-      }
+      if (!isValidRoomId(this.party.id))
+        return jsonResponse(400, { error: "invalid room id" }, CORS);
       return this.http.handle(
         req as unknown as Request,
         action,
         req.headers.has(VIEW_UPSTREAM_HEADER),
       );
     }
-    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: JSON_HEADERS });
+    if (req.method === "OPTIONS") return jsonResponse(204, undefined, CORS);
     if (req.method !== "GET" && req.method !== "HEAD") {
-      return new Response(JSON.stringify({ error: "method not allowed" }), {
-        status: 405,
-        headers: JSON_HEADERS,
-      });
+      return jsonResponse(405, { error: "method not allowed" }, CORS);
     }
-    return new Response(JSON.stringify(this.room.snapshot()), { headers: JSON_HEADERS });
+    return jsonResponse(200, this.room.snapshot(), CORS);
   }
 
   private forget(connection: Party.Connection): void {

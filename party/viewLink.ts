@@ -11,13 +11,13 @@ import type * as Party from "partykit/server";
 import { MAX_BATCH_BYTES } from "../src/shared/constants";
 import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId } from "../src/shared/roomId";
+import { JSON_HEADERS, jsonResponse, originAllowed, roomIdFromUrl } from "./http";
 import {
   type HTTP_TRANSPORT_ACTIONS,
   readBodyLimited,
   transportAction,
   VIEW_UPSTREAM_HEADER,
 } from "./httpTransport";
-import { originAllowed } from "./server";
 
 const ROOM_KEY = "roomId";
 
@@ -28,10 +28,6 @@ interface UpstreamSocket {
   addEventListener(type: "message", fn: (event: { data: unknown }) => void): void;
   addEventListener(type: "close", fn: (event: { code: number; reason: string }) => void): void;
 }
-const JSON_HEADERS = {
-  "content-type": "application/json; charset=utf-8",
-  "cache-control": "no-store",
-};
 
 export default class ViewLinkServer implements Party.Server {
   private roomId: string | null = null;
@@ -45,36 +41,22 @@ export default class ViewLinkServer implements Party.Server {
     const action = transportAction(req.url);
     if (action !== null) {
       // The HTTP fallback (party/httpTransport.ts): forwarded to the room as read-only.
-      if (!validId(req)) {
-        return new Response(JSON.stringify({ error: "invalid link" }), {
-          status: 400,
-          headers: JSON_HEADERS,
-        });
+      if (roomIdFromUrl(req.url) === null) {
+        return jsonResponse(400, { error: "invalid link" });
       }
       if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-        return new Response(JSON.stringify({ error: "origin not allowed" }), {
-          status: 403,
-          headers: JSON_HEADERS,
-        });
+        return jsonResponse(403, { error: "origin not allowed" });
       }
       return req;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
-      return new Response(JSON.stringify({ error: "method not allowed" }), {
-        status: 405,
-        headers: JSON_HEADERS,
-      });
+      return jsonResponse(405, { error: "method not allowed" });
     }
-    return validId(req)
-      ? req
-      : new Response(JSON.stringify({ error: "invalid link" }), {
-          status: 400,
-          headers: JSON_HEADERS,
-        });
+    return roomIdFromUrl(req.url) !== null ? req : jsonResponse(400, { error: "invalid link" });
   }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
-    if (!validId(req)) return new Response("invalid link", { status: 400 });
+    if (roomIdFromUrl(req.url) === null) return new Response("invalid link", { status: 400 });
     // A view socket reads the whole board: the same allow-list as the room's own sockets.
     if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
       return new Response("origin not allowed", { status: 403 });
@@ -104,10 +86,7 @@ export default class ViewLinkServer implements Party.Server {
       });
     }
     if (this.roomId === null) {
-      return new Response(JSON.stringify({ error: "unknown view link" }), {
-        status: 404,
-        headers: JSON_HEADERS,
-      });
+      return jsonResponse(404, { error: "unknown view link" });
     }
     const res = await this.party.context.parties.main!.get(this.roomId).fetch({ method: "GET" });
     return new Response(await res.text(), { status: res.status, headers: JSON_HEADERS });
@@ -123,19 +102,13 @@ export default class ViewLinkServer implements Party.Server {
     action: (typeof HTTP_TRANSPORT_ACTIONS)[number],
   ): Promise<Response> {
     if (this.roomId === null) {
-      return new Response(JSON.stringify({ error: "unknown view link" }), {
-        status: 404,
-        headers: JSON_HEADERS,
-      });
+      return jsonResponse(404, { error: "unknown view link" });
     }
     let body: Uint8Array | undefined;
     if (req.method === "POST") {
       const read = await readBodyLimited(req as unknown as Request, MAX_BATCH_BYTES);
       if (read === null) {
-        return new Response(JSON.stringify({ error: "batch too large" }), {
-          status: 413,
-          headers: JSON_HEADERS,
-        });
+        return jsonResponse(413, { error: "batch too large" });
       }
       body = read;
     }
@@ -217,9 +190,4 @@ export default class ViewLinkServer implements Party.Server {
 function upstreamPath(viewerUrl: string): string {
   const control = new URL(viewerUrl).searchParams.get(CONTROL_QUERY) === "1";
   return control ? `/?mode=view&${CONTROL_QUERY}=1` : "/?mode=view";
-}
-
-function validId(req: Party.Request): boolean {
-  const match = new URL(req.url).pathname.match(/^\/parties\/view\/([^/?#]*)/);
-  return match !== null && isValidRoomId(match[1]!);
 }
