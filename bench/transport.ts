@@ -16,6 +16,7 @@ import { fromBase64 } from "../src/shared/protocol";
 import { startDevServer } from "../test/helpers/devServer";
 import { updateFrame } from "../test/helpers/frames";
 import { addShapes, makeShape } from "../test/helpers/shapes";
+import { sseEvents } from "../test/helpers/sse";
 import { groupCpuSeconds } from "./lib/cpu";
 import { fmt, percentile } from "./lib/table";
 
@@ -74,9 +75,6 @@ async function openSse(
   const abort = new AbortController();
   const res = await fetch(`${base}/sse?control=1`, { signal: abort.signal });
   counter.requests++;
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
   let session: { id: string; token: string } | null = null;
   let resolveSession: () => void = () => {};
   const ready = new Promise<void>((r) => {
@@ -84,22 +82,11 @@ async function openSse(
   });
   void (async () => {
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1] ?? "";
-          if (event === "session") {
-            session = JSON.parse(data) as { id: string; token: string };
-            resolveSession();
-          } else if (event === "b") onFrame(fromBase64(data));
-          end = buffer.indexOf("\n\n");
-        }
+      for await (const { event, data } of sseEvents(res.body!)) {
+        if (event === "session") {
+          session = JSON.parse(data) as { id: string; token: string };
+          resolveSession();
+        } else if (event === "b") onFrame(fromBase64(data));
       }
     } catch {
       // aborted

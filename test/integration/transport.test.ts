@@ -29,6 +29,7 @@ import { type DevServer, startDevServer } from "../helpers/devServer";
 import { updateFrame } from "../helpers/frames";
 import { startUpgradeRefusingProxy, type UpgradeRefusingProxy } from "../helpers/httpProxy";
 import { addShapes, fetchSnapshot, makeShape } from "../helpers/shapes";
+import { type SseEvent, sseEvents } from "../helpers/sse";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
@@ -160,27 +161,16 @@ describe("the SSE endpoint", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    const events: { event: string; data: string }[] = [];
-    const reader = res.body!.getReader();
-    let buffer = "";
-    const decoder = new TextDecoder();
-    const readUntil = async (match: (e: { event: string; data: string }) => boolean) => {
+    const events: SseEvent[] = [];
+    const stream = sseEvents(res.body!);
+    const readUntil = async (match: (e: SseEvent) => boolean) => {
       const deadline = Date.now() + 20_000;
       for (let i = 0; i < 1_000 && Date.now() < deadline; i++) {
         const found = events.find(match);
         if (found) return found;
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join("\n");
-          if (event) events.push({ event, data });
-          end = buffer.indexOf("\n\n");
-        }
+        const next = await stream.next();
+        if (next.done) break;
+        events.push(next.value);
       }
       throw new Error(`no matching event; got ${events.map((e) => e.event).join(",")}`);
     };
@@ -355,18 +345,15 @@ describe("limits and permissions on the fallback", () => {
     aborts.push(abort);
     const res = await fetch(`${base}/sse?control=1`, { signal: abort.signal });
     expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = "";
-    const sessionMatch = await waitFor(
+    const stream = sseEvents(res.body!);
+    const sessionEvent = await waitFor(
       async () => {
-        const { value } = await reader.read();
-        text += decoder.decode(value, { stream: true });
-        return /event: session\ndata: (.*)\n/.exec(text);
+        const next = await stream.next();
+        return !next.done && next.value.event === "session" ? next.value : null;
       },
       { message: "the viewer's session event" },
     );
-    const session = JSON.parse(sessionMatch[1]!) as { id: string; token: string };
+    const session = JSON.parse(sessionEvent.data) as { id: string; token: string };
     const send = () =>
       fetch(`${base}/send?id=${encodeURIComponent(session.id)}&token=${session.token}`, {
         method: "POST",
