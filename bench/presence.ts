@@ -8,9 +8,9 @@
  * assume. Every loop is bounded by time; every process started is stopped by its group id.
  */
 import * as decoding from "lib0/decoding";
-import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import { type DevServer, startDevServer } from "../test/helpers/devServer";
+import { awarenessFrame } from "../test/helpers/frames";
 import { groupCpuSeconds } from "./lib/cpu";
 import { fmt, percentile } from "./lib/table";
 
@@ -36,18 +36,6 @@ interface SimClient {
   frames: number;
   bytes: number;
   timer: ReturnType<typeof setInterval> | null;
-}
-
-function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, 1);
-  encoding.writeVarUint(update, clientId);
-  encoding.writeVarUint(update, clock);
-  encoding.writeVarString(update, JSON.stringify(state));
-  const frame = encoding.createEncoder();
-  encoding.writeVarUint(frame, 1);
-  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
-  return encoding.toUint8Array(frame);
 }
 
 export async function runPresenceLoad(

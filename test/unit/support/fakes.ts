@@ -108,13 +108,7 @@ export const SYNC_STEP1 = 0;
 export const SYNC_STEP2 = 1;
 export const SYNC_UPDATE = 2;
 
-export function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.Sync);
-  encoding.writeVarUint(e, sub);
-  encoding.writeVarUint8Array(e, payload);
-  return encoding.toUint8Array(e);
-}
+export { syncFrame } from "../../helpers/frames";
 
 export function awarenessFrame(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
