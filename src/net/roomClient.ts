@@ -156,11 +156,6 @@ class SyncedRoomClient implements RoomClient {
     return () => this.noticeListeners.delete(listener);
   }
 
-  /** Resolves once the local IndexedDB copy has been loaded (immediately without one). */
-  whenLocalLoaded(): Promise<void> {
-    return this.local ? this.local.whenSynced.then(() => undefined) : Promise.resolve();
-  }
-
   async discardLocalCopy(): Promise<void> {
     await this.local?.clearData();
   }
