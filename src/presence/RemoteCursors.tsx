@@ -1,14 +1,14 @@
 /**
  * Other people's cursors: an arrow in their colour with a name label, animated between updates
  * with perfect-cursors (updates arrive at ≤ 20 Hz; the animation runs every frame). Drawn
- * imperatively on its own non-listening layer: per-frame motion never goes through React.
+ * imperatively on its own non-listening layer: per-frame motion never goes through React. The
+ * peers come parsed from the room (usePeers), so presence is read once per change, not twice.
  */
 import Konva from "konva";
 import { PerfectCursor } from "perfect-cursors";
 import { useEffect, useRef } from "react";
 import { Layer } from "react-konva";
-import type { Awareness } from "y-protocols/awareness";
-import { readPeers } from "./peers";
+import type { Peer } from "./peers";
 
 /** ms without a new position after which a cursor snaps to its last point. */
 const SETTLE_MS = 400;
@@ -24,9 +24,52 @@ interface CursorView {
   animator: PerfectCursor;
   name: string;
   color: string;
+  /** The last cursor position handed to the animator. */
+  last: { x: number; y: number } | null;
 }
 
-export function RemoteCursors({ awareness, zoom }: { awareness: Awareness; zoom: number }) {
+function createCursor(
+  layer: Konva.Layer,
+  clientId: number,
+  name: string,
+  color: string,
+  zoom: number,
+): CursorView {
+  const group = new Konva.Group({ listening: false, name: `cursor-${clientId}` });
+  const arrow = new Konva.Path({
+    data: ARROW_PATH,
+    fill: color,
+    stroke: "#ffffff",
+    strokeWidth: 1.2,
+  });
+  const label = new Konva.Label({ x: 12, y: 20 });
+  const tag = new Konva.Tag({ fill: color, cornerRadius: 4 });
+  const text = new Konva.Text({
+    text: name,
+    fontSize: 12,
+    padding: 4,
+    fill: "#ffffff",
+    fontFamily: "system-ui, sans-serif",
+  });
+  label.add(tag, text);
+  group.add(arrow, label);
+  group.scale({ x: 1 / zoom, y: 1 / zoom });
+  group.visible(false);
+  layer.add(group);
+  const animator = new PerfectCursor(([x, y]) => {
+    group.position({ x: x!, y: y! });
+    layer.batchDraw();
+  });
+  return { group, label: text, tag, arrow, animator, name, color, settle: null, last: null };
+}
+
+function destroyCursor(view: CursorView): void {
+  if (view.settle !== null) clearTimeout(view.settle);
+  view.animator.dispose();
+  view.group.destroy();
+}
+
+export function RemoteCursors({ peers, zoom }: { peers: readonly Peer[]; zoom: number }) {
   const layerRef = useRef<Konva.Layer>(null);
   const viewsRef = useRef(new Map<number, CursorView>());
   const zoomRef = useRef(zoom);
@@ -39,100 +82,67 @@ export function RemoteCursors({ awareness, zoom }: { awareness: Awareness; zoom:
   }, [zoom]);
 
   useEffect(() => {
+    const views = viewsRef.current;
+    return () => {
+      for (const view of views.values()) destroyCursor(view);
+      views.clear();
+    };
+  }, []);
+
+  useEffect(() => {
     const layer = layerRef.current;
     if (!layer) return;
     const views = viewsRef.current;
-
-    const make = (clientId: number, name: string, color: string): CursorView => {
-      const group = new Konva.Group({ listening: false, name: `cursor-${clientId}` });
-      const arrow = new Konva.Path({
-        data: ARROW_PATH,
-        fill: color,
-        stroke: "#ffffff",
-        strokeWidth: 1.2,
-      });
-      const label = new Konva.Label({ x: 12, y: 20 });
-      const tag = new Konva.Tag({ fill: color, cornerRadius: 4 });
-      const text = new Konva.Text({
-        text: name,
-        fontSize: 12,
-        padding: 4,
-        fill: "#ffffff",
-        fontFamily: "system-ui, sans-serif",
-      });
-      label.add(tag, text);
-      group.add(arrow, label);
-      group.scale({ x: 1 / zoomRef.current, y: 1 / zoomRef.current });
-      group.visible(false);
-      layer.add(group);
-      const animator = new PerfectCursor(([x, y]) => {
-        group.position({ x: x!, y: y! });
+    const seen = new Set<number>();
+    for (const peer of peers) {
+      seen.add(peer.clientId);
+      let view = views.get(peer.clientId);
+      if (!view) {
+        view = createCursor(layer, peer.clientId, peer.name, peer.color, zoomRef.current);
+        views.set(peer.clientId, view);
+      }
+      if (view.name !== peer.name) {
+        view.label.text(peer.name);
+        view.name = peer.name;
+      }
+      if (view.color !== peer.color) {
+        view.arrow.fill(peer.color);
+        view.tag.fill(peer.color);
+        view.color = peer.color;
+      }
+      view.group.opacity(peer.status === "active" ? 1 : 0.45);
+      const cursor = peer.cursor;
+      if (!cursor) {
+        view.group.visible(false);
+        view.last = null;
+        continue;
+      }
+      // Someone else's change: this cursor did not move.
+      if (view.last && view.last.x === cursor.x && view.last.y === cursor.y) continue;
+      view.last = cursor;
+      if (!view.group.visible()) {
+        // Appear where the cursor is, not animated in from the last place it left.
+        view.group.position(cursor);
+        view.group.visible(true);
+      }
+      view.animator.addPoint([cursor.x, cursor.y]);
+      // The spline eases towards the last point; once updates stop, put it exactly there
+      // (also covers tabs where animation frames are throttled).
+      const v = view;
+      if (v.settle !== null) clearTimeout(v.settle);
+      v.settle = setTimeout(() => {
+        v.settle = null;
+        v.group.position(cursor);
         layer.batchDraw();
-      });
-      return { group, label: text, tag, arrow, animator, name, color, settle: null };
-    };
-
-    const sync = () => {
-      const seen = new Set<number>();
-      for (const peer of readPeers(awareness)) {
-        seen.add(peer.clientId);
-        let view = views.get(peer.clientId);
-        if (!view) {
-          view = make(peer.clientId, peer.name, peer.color);
-          views.set(peer.clientId, view);
-        }
-        if (view.name !== peer.name) {
-          view.label.text(peer.name);
-          view.name = peer.name;
-        }
-        if (view.color !== peer.color) {
-          view.arrow.fill(peer.color);
-          view.tag.fill(peer.color);
-          view.color = peer.color;
-        }
-        view.group.opacity(peer.status === "active" ? 1 : 0.45);
-        if (peer.cursor) {
-          if (!view.group.visible()) {
-            // Appear where the cursor is, not animated in from the last place it left.
-            view.group.position(peer.cursor);
-            view.group.visible(true);
-          }
-          view.animator.addPoint([peer.cursor.x, peer.cursor.y]);
-          // The spline eases towards the last point; once updates stop, put it exactly there
-          // (also covers tabs where animation frames are throttled).
-          const target = peer.cursor;
-          const v = view;
-          if (v.settle !== null) clearTimeout(v.settle);
-          v.settle = setTimeout(() => {
-            v.settle = null;
-            v.group.position(target);
-            layer.batchDraw();
-          }, SETTLE_MS);
-        } else {
-          view.group.visible(false);
-        }
-      }
-      for (const [clientId, view] of views) {
-        if (seen.has(clientId)) continue;
-        if (view.settle !== null) clearTimeout(view.settle);
-        view.animator.dispose();
-        view.group.destroy();
-        views.delete(clientId);
-      }
-      layer.batchDraw();
-    };
-    sync();
-    awareness.on("change", sync);
-    return () => {
-      awareness.off("change", sync);
-      for (const view of views.values()) {
-        if (view.settle !== null) clearTimeout(view.settle);
-        view.animator.dispose();
-        view.group.destroy();
-      }
-      views.clear();
-    };
-  }, [awareness]);
+      }, SETTLE_MS);
+    }
+    for (const [clientId, view] of views) {
+      if (seen.has(clientId)) continue;
+      destroyCursor(view);
+      views.delete(clientId);
+    }
+    layer.batchDraw();
+  }, [peers]);
 
   return <Layer ref={layerRef} listening={false} />;
 }

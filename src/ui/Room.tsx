@@ -471,7 +471,7 @@ export function Room({
         onGesture={presence.setGesture}
       >
         <RemoteSelections peers={peers} shapesById={shapesById} zoom={zoom} />
-        <RemoteCursors awareness={client.awareness} zoom={zoom} />
+        <RemoteCursors peers={peers} zoom={zoom} />
       </Board>
       {editTarget && boardRef.current && (
         <TextEditor
