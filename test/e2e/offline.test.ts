@@ -181,7 +181,10 @@ describe("offline editing", () => {
 
     // A test-only gate in front of the page's WebSocket: while closed, every attempt goes to a
     // port nobody listens on, so the pending retry cannot connect by itself while the server
-    // restarts, and only the visibility handler can be what connects afterwards.
+    // restarts, and only the visibility handler can be what connects afterwards. The gate also
+    // fails the page's HTTP requests to the room: it models an unreachable room, not blocked
+    // WebSockets, so the HTTP fallback (which a hidden retry after the restart would otherwise
+    // pick, finding HTTP up and WebSockets failing) must not engage.
     await a.page.evaluate(() => {
       const w = window as unknown as {
         __wsGateClosed: boolean;
@@ -196,6 +199,14 @@ describe("offline editing", () => {
           w.__wsCreated.push(performance.now());
           super(w.__wsGateClosed ? "ws://127.0.0.1:9/closed" : url, protocols);
         }
+      };
+      const realFetch = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (w.__wsGateClosed && url.includes("/parties/")) {
+          return Promise.reject(new TypeError("gate closed"));
+        }
+        return realFetch(input, init);
       };
       Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
       document.dispatchEvent(new Event("visibilitychange"));
@@ -234,7 +245,13 @@ describe("offline editing", () => {
         return state === "connected" ? a.page.evaluate(() => performance.now()) : null;
       },
       { timeout: 10_000, interval: 20, message: "A connects once the tab is visible again" },
-    );
+    ).catch(async (error) => {
+      const detail = await a.page.evaluate(() => ({
+        status: window.__sketchroom?.roomClient.getStatus(),
+        sockets: (window as unknown as { __wsCreated: number[] }).__wsCreated.length,
+      }));
+      throw new Error(`${String(error)}; page: ${JSON.stringify(detail)}`);
+    });
     const firstSocketAt = await a.page.evaluate(
       (n) => (window as unknown as { __wsCreated: number[] }).__wsCreated[n] ?? null,
       shown.createdBefore,
