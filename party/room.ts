@@ -61,7 +61,21 @@ interface ConnectionInfo {
   acked: number;
   /** The client reads JSON control messages. */
   control: boolean;
+  /**
+   * The room discarded part of an update from this connection (it depended on content the room
+   * does not have) and asked for a fresh sync step 2: nothing is acknowledged until it arrives.
+   */
+  awaitingResync: boolean;
+  /** Resyncs asked of this connection, bounded by MAX_RESYNCS_PER_CONNECTION. */
+  resyncs: number;
 }
+
+/**
+ * How many times the room asks one connection to resend what it lacks. A well-behaved client
+ * needs one (an edit sent before its step 2, after the room lost content it had seen); a client
+ * whose own data is incomplete would answer with the same gap forever.
+ */
+const MAX_RESYNCS_PER_CONNECTION = 3;
 
 /** Sync sub-message types of y-protocols. */
 const SyncStep1 = 0;
@@ -102,7 +116,7 @@ export class RoomServer {
   private savedSv: string;
   /** Size of the last encoded snapshot plus update bytes applied since: a cheap size estimate. */
   private approxDocBytes = 0;
-  readonly stats = { saves: 0, saveFailures: 0, repairs: 0, removals: 0 };
+  readonly stats = { saves: 0, saveFailures: 0, repairs: 0, removals: 0, discarded: 0 };
 
   constructor(options: RoomOptions) {
     this.store = options.store;
@@ -140,6 +154,8 @@ export class RoomServer {
     if (snapshot) {
       Y.applyUpdate(this.doc, snapshot, STORAGE_ORIGIN);
       this.approxDocBytes = snapshot.byteLength;
+      // Snapshots written before the room discarded pending content may still carry some.
+      if (this.discardPending()) this.log("discarded stored content with missing dependencies");
     }
     this.savedSv = toBase64(Y.encodeStateVector(this.doc));
     // Data stored before a schema rule existed is repaired on load like any other write.
@@ -171,6 +187,8 @@ export class RoomServer {
       applied: 0,
       acked: 0,
       control: options.control ?? true,
+      awaitingResync: false,
+      resyncs: 0,
     });
     this.startSweep();
     this.sendControl(conn, {
@@ -180,15 +198,19 @@ export class RoomServer {
       connectionId: conn.id,
       ...(options.viewId && !readOnly ? { viewId: options.viewId } : {}),
     });
-    // Sync step 1: our state vector; the client answers with what we lack.
+    this.sendStep1(conn);
+    const presence = this.presence.fullFrame(conn.id);
+    if (presence) conn.send(presence);
+    this.sendControl(conn, { type: "saved", sv: this.savedSv, seq: 0 });
+  }
+
+  /** Sync step 1: our state vector; the client answers with a step 2 holding what we lack. */
+  private sendStep1(conn: RoomConnection): void {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.Sync);
     encoding.writeVarUint(encoder, SyncStep1);
     encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.doc));
     conn.send(encoding.toUint8Array(encoder));
-    const presence = this.presence.fullFrame(conn.id);
-    if (presence) conn.send(presence);
-    this.sendControl(conn, { type: "saved", sv: this.savedSv, seq: 0 });
   }
 
   disconnect(conn: RoomConnection): void {
@@ -320,6 +342,9 @@ export class RoomServer {
       case SyncStep2:
       case SyncUpdate: {
         const update = decoding.readVarUint8Array(decoder);
+        // A step 2 answers the room's step 1 with everything the room lacks: after it, nothing
+        // this connection sent earlier is missing any more.
+        if (sub === SyncStep2) info.awaitingResync = false;
         this.applyClientUpdate(info, update);
         return;
       }
@@ -356,19 +381,47 @@ export class RoomServer {
       // Yjs can throw halfway through a well-formed update after integrating (and broadcasting)
       // the structs before the failing one: repair what landed before the sender is closed.
       this.approxDocBytes += update.byteLength;
+      this.discardPending();
       this.repairTouched(null);
       throw error;
     }
     info.applied++;
     this.approxDocBytes += update.byteLength;
+    if (this.discardPending()) this.requestResync(info);
     this.repairTouched(info);
     // An update that changed nothing (a reconnecting client's step 2 with edits the room already
     // stored) starts no save, so acknowledge it now: everything the room holds is durable.
     if (!this.dirty && !this.saving) this.acknowledge(info, info.applied);
   }
 
+  /**
+   * Drops what Yjs keeps aside from the last update because it depends on content the room does
+   * not have (structs after a gap, deletions of unknown items). Yjs would send it to every peer
+   * that syncs and store it in snapshots, and a peer receiving it in one piece can integrate
+   * parts the room never retries: peers would then hold content the room does not, and their
+   * edits would never be acknowledged (docs/conflicts.md, C11). Returns whether anything went.
+   */
+  private discardPending(): boolean {
+    const store = this.doc.store;
+    if (store.pendingStructs === null && store.pendingDs === null) return false;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    this.stats.discarded++;
+    return true;
+  }
+
+  /** Asks the sender for a fresh step 2, which carries whatever the discarded part needed. */
+  private requestResync(info: ConnectionInfo): void {
+    info.awaitingResync = true;
+    if (info.resyncs >= MAX_RESYNCS_PER_CONNECTION) return;
+    info.resyncs++;
+    this.log(`update from ${info.conn.id} depends on content the room lacks; asked to resync`);
+    this.sendStep1(info.conn);
+  }
+
   /** Tells one connection that the stored state and its first `seq` updates are durable. */
   private acknowledge(info: ConnectionInfo, seq: number): void {
+    if (info.awaitingResync) return;
     if (seq <= info.acked) return;
     info.acked = seq;
     this.sendControl(info.conn, { type: "saved", sv: this.savedSv, seq });
@@ -474,6 +527,8 @@ export class RoomServer {
           // Updates applied during the save that changed nothing left the room clean: they are
           // durable too. Otherwise only those in this snapshot are.
           const seq = this.dirty ? (applied.get(info.conn) ?? 0) : info.applied;
+          // Until it resyncs, the connection's sequence numbers may cover discarded content.
+          if (info.awaitingResync) continue;
           info.acked = seq;
           this.sendControl(info.conn, { type: "saved", sv, seq });
         }

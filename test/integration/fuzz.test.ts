@@ -482,7 +482,9 @@ test(`${FRAMES} fuzzed frames leave the room serving, its content intact, and ot
     if (result.status !== "valid") invalid.push(`${id}: ${JSON.stringify(result)}`.slice(0, 300));
   });
   expect(invalid).toEqual([]);
+  // Both fresh peers' edits are acknowledged: neither holds content the room lacks (C11).
   await p1.waitForSaved();
+  await p2.waitForSaved();
   const snapshot = await fetchSnapshot(server.url, room);
   for (const s of snapshot) {
     const { id, ...rest } = s;
