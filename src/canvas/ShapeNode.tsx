@@ -4,14 +4,13 @@
  */
 import { memo } from "react";
 import type { Shape } from "../shared/schema";
-import { TEXT_FONT_SIZE } from "../tools/shapeFactory";
+import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 import { Arrow, Ellipse, Group, Line, Rect, Text } from "./konva";
 import { NAIVE_RENDER } from "./renderMode";
 
 export const SHAPE_NAME = "shape";
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const STICKY_PADDING = 12;
-export const STICKY_FONT_SIZE = 18;
 /** Thin strokes are hard to hit; this widens their hit area (screen px at zoom 1). */
 const HIT_STROKE = 12;
 
@@ -93,9 +92,9 @@ function ShapeBody({ shape, editing }: Props) {
             {...common}
             text={shape.text}
             width={shape.width}
-            fontSize={TEXT_FONT_SIZE}
+            fontSize={shape.fontSize}
             fontFamily={FONT_FAMILY}
-            lineHeight={1.25}
+            lineHeight={TEXT_LINE_HEIGHT}
             fill={shape.stroke}
             visible={!editing}
             listening={false}
@@ -124,9 +123,9 @@ function ShapeBody({ shape, editing }: Props) {
             width={Math.max(0, shape.width - STICKY_PADDING * 2)}
             height={Math.max(0, shape.height - STICKY_PADDING * 2)}
             text={shape.text}
-            fontSize={STICKY_FONT_SIZE}
+            fontSize={shape.fontSize}
             fontFamily={FONT_FAMILY}
-            lineHeight={1.3}
+            lineHeight={STICKY_LINE_HEIGHT}
             fill={shape.stroke}
             ellipsis
             visible={!editing}

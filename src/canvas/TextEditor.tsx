@@ -11,9 +11,9 @@ import { mapCaret } from "../doc/textDiff";
 import { MAX_TEXT_LENGTH } from "../shared/constants";
 import type { Shape } from "../shared/schema";
 import { round2 } from "../tools/geometry";
-import { TEXT_FONT_SIZE } from "../tools/shapeFactory";
+import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 import type { BoardHandle } from "./Board";
-import { FONT_FAMILY, STICKY_FONT_SIZE, STICKY_PADDING } from "./ShapeNode";
+import { FONT_FAMILY, STICKY_PADDING } from "./ShapeNode";
 import type { View } from "./view";
 
 export type EditTarget =
@@ -35,8 +35,8 @@ export function TextEditor({ store, board, target, onDone }: Props) {
   const existingId = target.kind === "existing" ? target.shape.id : null;
   const isSticky = shape.type === "sticky";
   const pad = isSticky ? STICKY_PADDING : 0;
-  const fontSize = isSticky ? STICKY_FONT_SIZE : TEXT_FONT_SIZE;
-  const lineHeight = isSticky ? 1.3 : 1.25;
+  const fontSize = shape.fontSize;
+  const lineHeight = isSticky ? STICKY_LINE_HEIGHT : TEXT_LINE_HEIGHT;
   const [initial] = useState(() =>
     existingId ? (store.textOf(existingId)?.toString() ?? "") : "",
   );

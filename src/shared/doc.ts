@@ -5,6 +5,7 @@ import {
   type CheckResult,
   checkShape,
   comparePaintOrder,
+  DEFAULT_FONT_SIZE,
   DEFAULT_STICKY_FILL,
   DEFAULT_STROKE,
   DEFAULT_STROKE_WIDTH,
@@ -55,7 +56,7 @@ export function keysFor(type: Shape["type"]): (keyof Shape)[] {
   ];
   if (BOX_TYPES.has(type)) keys.push("width", "height");
   if (POINT_TYPES.has(type)) keys.push("points");
-  if (TEXT_TYPES.has(type)) keys.push("text");
+  if (TEXT_TYPES.has(type)) keys.push("text", "fontSize");
   return keys;
 }
 
@@ -68,6 +69,8 @@ function isDefault(shape: Shape, key: keyof Shape): boolean {
       return shape.stroke === DEFAULT_STROKE;
     case "strokeWidth":
       return shape.strokeWidth === DEFAULT_STROKE_WIDTH;
+    case "fontSize":
+      return shape.fontSize === DEFAULT_FONT_SIZE;
     case "fill":
       return shape.fill === (shape.type === "sticky" ? DEFAULT_STICKY_FILL : "transparent");
     default:

@@ -23,6 +23,10 @@ export const DEFAULT_STICKY_FILL = "#ffec99";
 export const DEFAULT_STROKE_WIDTH = 2;
 export const MAX_STROKE_WIDTH = 100;
 export const DEFAULT_Z = "a0";
+/** Text and sticky notes: font size in canvas units. */
+export const DEFAULT_FONT_SIZE = 20;
+export const MIN_FONT_SIZE = 4;
+export const MAX_FONT_SIZE = 400;
 
 /** A shape as every reader sees it after validation: every key present, every value sane. */
 export interface Shape {
@@ -42,6 +46,8 @@ export interface Shape {
   strokeWidth: number;
   /** Text and sticky only ("" for others). */
   text: string;
+  /** Text and sticky only (0 for others). */
+  fontSize: number;
   z: string;
 }
 
@@ -54,6 +60,7 @@ const size = v.pipe(finite, v.minValue(0), v.maxValue(MAX_COORDINATE));
 const color = v.pipe(v.string(), v.regex(COLOR_PATTERN));
 const fillColor = v.union([v.literal("transparent"), color]);
 const strokeWidth = v.pipe(finite, v.minValue(0), v.maxValue(MAX_STROKE_WIDTH));
+const fontSize = v.pipe(finite, v.minValue(MIN_FONT_SIZE), v.maxValue(MAX_FONT_SIZE));
 const text = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH));
 const z = v.pipe(v.string(), v.regex(Z_PATTERN));
 const pointList = v.pipe(
@@ -142,6 +149,14 @@ export function checkShape(id: string, raw: unknown): CheckResult {
           typeof bad === "string" ? bad.slice(0, MAX_TEXT_LENGTH) : "",
         )
       : "",
+    fontSize: isText
+      ? field(
+          "fontSize",
+          fontSize,
+          DEFAULT_FONT_SIZE,
+          clampNumber(MIN_FONT_SIZE, MAX_FONT_SIZE, DEFAULT_FONT_SIZE),
+        )
+      : 0,
     z: field("z", z, DEFAULT_Z),
   };
   if (isPoints) {

@@ -1,7 +1,7 @@
 /** Tools produce shapes from a drag: pure functions from pointer positions to a new shape. */
 
 import type { NewShape } from "../doc/shapeStore";
-import { DEFAULT_STICKY_FILL } from "../shared/schema";
+import { DEFAULT_FONT_SIZE, DEFAULT_STICKY_FILL } from "../shared/schema";
 import { type Point, rectFromCorners, round2, simplifyPoints } from "./geometry";
 import type { ToolName } from "./tools";
 
@@ -9,13 +9,22 @@ export interface ShapeStyle {
   stroke: string;
   fill: string;
   strokeWidth: number;
+  /** Text and sticky notes only. */
+  fontSize: number;
 }
 
-export const DEFAULT_STYLE: ShapeStyle = { stroke: "#1e1e1e", fill: "transparent", strokeWidth: 2 };
+export const DEFAULT_STYLE: ShapeStyle = {
+  stroke: "#1e1e1e",
+  fill: "transparent",
+  strokeWidth: 2,
+  fontSize: DEFAULT_FONT_SIZE,
+};
 
 export const STICKY_SIZE = 200;
-export const TEXT_FONT_SIZE = 20;
 export const TEXT_DEFAULT_WIDTH = 240;
+/** Line height of text shapes, in multiples of the font size (sticky notes: STICKY_LINE_HEIGHT). */
+export const TEXT_LINE_HEIGHT = 1.25;
+export const STICKY_LINE_HEIGHT = 1.3;
 /** Drags shorter than this (screen px) count as clicks. */
 export const CLICK_SLOP_PX = 3;
 
@@ -30,6 +39,7 @@ const base = (style: ShapeStyle) => ({
   fill: style.fill,
   strokeWidth: style.strokeWidth,
   text: "",
+  fontSize: 0,
 });
 
 /**
@@ -60,6 +70,7 @@ export function shapeFromDrag(
         type: "sticky",
         ...roundRect(box),
         fill: style.fill === "transparent" ? DEFAULT_STICKY_FILL : style.fill,
+        fontSize: style.fontSize,
       };
     }
     case "line":
@@ -98,8 +109,9 @@ export function newTextShape(style: ShapeStyle, at: Point, text = ""): NewShape 
     x: round2(at.x),
     y: round2(at.y),
     width: TEXT_DEFAULT_WIDTH,
-    height: Math.round(TEXT_FONT_SIZE * 1.25),
+    height: Math.round(style.fontSize * TEXT_LINE_HEIGHT),
     fill: "transparent",
     text,
+    fontSize: style.fontSize,
   };
 }

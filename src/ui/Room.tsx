@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Board, type BoardHandle, type EditRequest } from "../canvas/Board";
 import { type EditTarget, TextEditor } from "../canvas/TextEditor";
+import { textBoxHeight } from "../canvas/textMetrics";
 import { useShapes } from "../canvas/useShapes";
 import { ZOOM_STEP } from "../canvas/view";
 import { type NewShape, ShapeStore } from "../doc/shapeStore";
@@ -189,21 +190,47 @@ export function Room({
   const shapesRef = useRef(shapes);
   shapesRef.current = shapes;
 
-  // The style panel shows the first selected shape's style, else the style for the next shape.
+  // The style panel shows the first selected shape's style (the font size of the first selected
+  // text or note), else the style for the next shape.
   const selectedShape = shapes.find((s) => s.id === selection[0]);
+  const selectedText = useMemo(() => {
+    if (selection.length === 0) return undefined;
+    const wanted = new Set(selection);
+    return shapes.find((s) => wanted.has(s.id) && TEXT_TYPES.has(s.type));
+  }, [shapes, selection]);
   const panelStyle: ShapeStyle = selectedShape
     ? {
         stroke: selectedShape.stroke,
         fill: selectedShape.fill,
         strokeWidth: selectedShape.strokeWidth,
+        fontSize: selectedText?.fontSize ?? style.fontSize,
       }
     : style;
+  // Font size applies to text and notes: shown for a selection holding one, or their tools.
+  const showFontSize =
+    selectedText !== undefined ||
+    (selection.length === 0 && (tool === "text" || tool === "sticky"));
 
   const changeStyle = useCallback(
     (change: Partial<ShapeStyle>) => {
       setStyle((s) => ({ ...s, ...change }));
       const ids = selectionRef.current;
-      if (ids.length > 0) store.update(ids.map((id) => ({ id, ...change })));
+      if (ids.length === 0) return;
+      const { fontSize } = change;
+      if (fontSize === undefined) {
+        store.update(ids.map((id) => ({ id, ...change })));
+        return;
+      }
+      // A text box grows or shrinks with its font, so its frame keeps fitting the words.
+      const wanted = new Set(ids);
+      const patches = shapesRef.current
+        .filter((s) => wanted.has(s.id))
+        .map((s) =>
+          s.type === "text"
+            ? { id: s.id, ...change, height: textBoxHeight(s.text, s.width, fontSize) }
+            : { id: s.id, ...change },
+        );
+      store.update(patches);
     },
     [store],
   );
@@ -511,6 +538,7 @@ export function Room({
           <StylePanel
             style={panelStyle}
             onStyle={changeStyle}
+            showFontSize={showFontSize}
             selectionCount={selection.length}
             onZ={moveZ}
             onDuplicate={duplicate}

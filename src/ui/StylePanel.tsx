@@ -1,4 +1,7 @@
-/** Stroke, fill and width for the selection, or for the next shape when nothing is selected. */
+/**
+ * Stroke, fill, width and font size for the selection, or for the next shape when nothing is
+ * selected.
+ */
 import type { ZMove } from "../doc/zorder";
 import type { ShapeStyle } from "../tools/shapeFactory";
 import { ICONS } from "./icons";
@@ -11,10 +14,18 @@ export const STROKE_WIDTHS = [
   { width: 4, label: "Bold" },
   { width: 8, label: "Extra bold" },
 ];
+export const FONT_SIZES = [
+  { size: 16, short: "S", label: "Small" },
+  { size: 20, short: "M", label: "Medium" },
+  { size: 28, short: "L", label: "Large" },
+  { size: 36, short: "XL", label: "Extra large" },
+];
 
 interface Props {
   style: ShapeStyle;
   onStyle: (change: Partial<ShapeStyle>) => void;
+  /** The selection holds text or a note, or the text or note tool is active. */
+  showFontSize: boolean;
   selectionCount: number;
   onZ: (move: ZMove) => void;
   onDuplicate: () => void;
@@ -46,7 +57,15 @@ function Swatch({
   );
 }
 
-export function StylePanel({ style, onStyle, selectionCount, onZ, onDuplicate, onDelete }: Props) {
+export function StylePanel({
+  style,
+  onStyle,
+  showFontSize,
+  selectionCount,
+  onZ,
+  onDuplicate,
+  onDelete,
+}: Props) {
   return (
     <div className="style-panel panel" data-testid="style-panel">
       <div className="panel-label">Stroke</div>
@@ -89,6 +108,30 @@ export function StylePanel({ style, onStyle, selectionCount, onZ, onDuplicate, o
           </button>
         ))}
       </div>
+      {showFontSize && (
+        <>
+          <div className="panel-label">Font size</div>
+          <div className="widths">
+            {FONT_SIZES.map((f) => (
+              <button
+                key={f.size}
+                type="button"
+                className={
+                  style.fontSize === f.size
+                    ? "width-button font-button active"
+                    : "width-button font-button"
+                }
+                title={`${f.label} text`}
+                aria-label={`Font size ${f.label.toLowerCase()}`}
+                aria-pressed={style.fontSize === f.size}
+                onClick={() => onStyle({ fontSize: f.size })}
+              >
+                {f.short}
+              </button>
+            ))}
+          </div>
+        </>
+      )}
       {selectionCount > 0 && (
         <>
           <div className="panel-label">Layers</div>

@@ -25,6 +25,7 @@ export function makeShape(over: Partial<Shape> = {}): Shape {
     fill: type === "sticky" ? "#ffec99" : "transparent",
     strokeWidth: 2,
     text: isText ? "hello" : "",
+    fontSize: isText ? 20 : 0,
     z: "a0",
     ...over,
   };

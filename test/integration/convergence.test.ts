@@ -44,6 +44,7 @@ function newShape(rng: Rng, id: string): Shape {
     fill: type === "sticky" ? "#ffec99" : "transparent",
     strokeWidth: 2,
     text: type === "text" || type === "sticky" ? "note" : "",
+    fontSize: type === "text" || type === "sticky" ? rng.pick([16, 20, 28]) : 0,
     z: `a${rng.int(10)}`,
   };
 }

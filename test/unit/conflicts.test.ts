@@ -22,8 +22,15 @@ const rect: NewShape = {
   fill: "transparent",
   strokeWidth: 2,
   text: "",
+  fontSize: 0,
 };
-const sticky: NewShape = { ...rect, type: "sticky", fill: "#ffec99", text: "hello world" };
+const sticky: NewShape = {
+  ...rect,
+  type: "sticky",
+  fill: "#ffec99",
+  text: "hello world",
+  fontSize: 20,
+};
 
 /** Two replicas that start from the same document. */
 function pair(setup: (store: ShapeStore) => void) {

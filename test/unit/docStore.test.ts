@@ -18,9 +18,16 @@ const rect = (x = 0, y = 0): NewShape => ({
   fill: "transparent",
   strokeWidth: 2,
   text: "",
+  fontSize: 0,
 });
 
-const sticky = (text: string): NewShape => ({ ...rect(), type: "sticky", fill: "#ffec99", text });
+const sticky = (text: string): NewShape => ({
+  ...rect(),
+  type: "sticky",
+  fill: "#ffec99",
+  text,
+  fontSize: 20,
+});
 
 function setup() {
   const doc = new Y.Doc();

@@ -18,6 +18,7 @@ const shape: Shape = {
   fill: "transparent",
   strokeWidth: 2,
   text: "",
+  fontSize: 0,
   z: "a0",
 };
 

@@ -591,6 +591,7 @@ describe("RoomServer HTTP snapshot", () => {
       width: 100,
       height: 50,
       text: "hello",
+      fontSize: 20,
     });
     expect(snap.shapes[2]).not.toHaveProperty("width");
     expect(snap.shapes[2]).toHaveProperty("points", [0, 0, 30, 40]);

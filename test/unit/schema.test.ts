@@ -7,12 +7,16 @@
  *  [SC4] Paint order is z, then id, by code unit.
  */
 import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { MAX_COORDINATE, MAX_TEXT_LENGTH } from "../../src/shared/constants";
-import { shapeToJSON } from "../../src/shared/doc";
+import { getShapes, shapeToJSON, shapeToYMap } from "../../src/shared/doc";
 import {
   checkShape,
   comparePaintOrder,
+  DEFAULT_FONT_SIZE,
+  MAX_FONT_SIZE,
   MAX_STROKE_WIDTH,
+  MIN_FONT_SIZE,
   SHAPE_TYPES,
   type Shape,
 } from "../../src/shared/schema";
@@ -50,9 +54,23 @@ describe("checkShape", () => {
         fill: "#ffec99",
         strokeWidth: 2,
         text: "",
+        fontSize: 20,
         z: "a0",
       },
     });
+  });
+
+  it("[SC1] font size belongs to text and notes: kept there, ignored on other types", () => {
+    const text = checkShape("t", { type: "text", fontSize: 36 });
+    expect(text.status === "valid" && text.shape.fontSize).toBe(36);
+    const rect = checkShape("r", { type: "rect", fontSize: 36 });
+    expect(rect.status === "valid" && rect.shape.fontSize).toBe(0);
+    // Stored only when it differs from the default, like the other style keys.
+    const doc = new Y.Doc();
+    getShapes(doc).set("a", shapeToYMap(validShape("sticky", "a")));
+    getShapes(doc).set("b", shapeToYMap(validShape("sticky", "b", { fontSize: 28 })));
+    expect(getShapes(doc).get("a")!.toJSON()).not.toHaveProperty("fontSize");
+    expect(getShapes(doc).get("b")!.toJSON()).toHaveProperty("fontSize", 28);
   });
 
   const repairs: [string, Record<string, unknown>, Record<string, unknown>][] = [
@@ -79,6 +97,10 @@ describe("checkShape", () => {
       { text: "x".repeat(MAX_TEXT_LENGTH) },
     ],
     ["text not a string", { type: "sticky", text: 42 }, { text: "" }],
+    ["font size 0", { type: "text", fontSize: 0 }, { fontSize: MIN_FONT_SIZE }],
+    ["huge font size", { type: "sticky", fontSize: 1e9 }, { fontSize: MAX_FONT_SIZE }],
+    ["font size not a number", { type: "text", fontSize: "12px" }, { fontSize: DEFAULT_FONT_SIZE }],
+    ["NaN font size", { type: "sticky", fontSize: Number.NaN }, { fontSize: DEFAULT_FONT_SIZE }],
     ["odd-length points", { type: "pen", points: [1, 2, 3] }, { points: [1, 2] }],
     ["NaN in points", { type: "line", points: [Number.NaN, 1, 2, 3] }, { points: [0, 1, 2, 3] }],
     [

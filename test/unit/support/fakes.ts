@@ -156,6 +156,7 @@ export function validShape(type: ShapeType, id: string, over: Partial<Shape> = {
     fill: "transparent",
     strokeWidth: 2,
     text: "",
+    fontSize: 0,
     z: "a0",
   };
   if (type === "rect" || type === "ellipse" || type === "text" || type === "sticky") {
@@ -163,7 +164,10 @@ export function validShape(type: ShapeType, id: string, over: Partial<Shape> = {
     base.height = 50;
   }
   if (type === "line" || type === "arrow" || type === "pen") base.points = [0, 0, 30, 40];
-  if (type === "text" || type === "sticky") base.text = "hello";
+  if (type === "text" || type === "sticky") {
+    base.text = "hello";
+    base.fontSize = 20;
+  }
   if (type === "sticky") base.fill = "#ffec99";
   return { ...base, ...over };
 }
