@@ -99,6 +99,8 @@ interface Props {
   onCursor: (cursor: Point | null) => void;
   /** Per frame while this user drags, resizes or rotates: the shapes as they are now; null at the end. */
   onGesture?: (moving: Shape[] | null) => void;
+  /** Whenever the shape this user is drawing changes: the shape so far; null when drawing ends. */
+  onDraft?: (draft: Shape | null) => void;
   /** Extra layers drawn above the shapes (other people's cursors and selections). */
   children?: React.ReactNode;
 }
@@ -197,6 +199,8 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   // Handlers are installed once; they read the latest props through this ref.
   const propsRef = useRef(props);
   propsRef.current = props;
+  // After the render: at the end of a drawing the commit has gone out before the draft clears.
+  useEffect(() => propsRef.current.onDraft?.(draft), [draft]);
   const viewRef = useRef<View>(INITIAL_VIEW);
   const viewListeners = useRef(new Set<(view: View, source: ViewSource) => void>());
   const viewSourceRef = useRef<ViewSource>("user");

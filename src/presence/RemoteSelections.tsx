@@ -1,6 +1,9 @@
-/** Other people's selections: a dashed outline in their colour around each shape they hold. */
+/**
+ * Other people's selections: a dashed outline in their colour around each shape they hold. A
+ * group; Room puts it in one layer with other people's drafts.
+ */
 import { Fragment, memo } from "react";
-import { Layer, Rect } from "react-konva";
+import { Group, Rect } from "../canvas/konva";
 import type { Shape } from "../shared/schema";
 import { shapeBounds } from "../tools/geometry";
 import type { Peer } from "./peers";
@@ -17,7 +20,7 @@ export const RemoteSelections = memo(function RemoteSelections({
   zoom: number;
 }) {
   return (
-    <Layer listening={false}>
+    <Group listening={false}>
       {peers.map((peer) => (
         <Fragment key={peer.clientId}>
           {peer.selection.map((id) => {
@@ -43,6 +46,6 @@ export const RemoteSelections = memo(function RemoteSelections({
           })}
         </Fragment>
       ))}
-    </Layer>
+    </Group>
   );
 });

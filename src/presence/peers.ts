@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import type { Awareness } from "y-protocols/awareness";
 import { MAX_COORDINATE } from "../shared/constants";
-import { COLOR_PATTERN, SHAPE_ID_PATTERN } from "../shared/schema";
+import { COLOR_PATTERN, checkShape, SHAPE_ID_PATTERN, type Shape } from "../shared/schema";
 
 export type PeerStatus = "active" | "idle" | "away";
 
@@ -30,6 +30,34 @@ export interface Peer {
   status: PeerStatus;
   /** Shapes this peer is moving right now, by id. */
   gesture: Map<string, GesturePreview>;
+  /** The shape this peer is drawing right now (not in the document yet), or null. */
+  draft: Shape | null;
+}
+
+/** Tools whose shape grows under the pointer before it is committed. */
+const DRAFT_TYPES: ReadonlySet<unknown> = new Set([
+  "rect",
+  "ellipse",
+  "line",
+  "arrow",
+  "pen",
+  "sticky",
+]);
+
+/**
+ * A peer's in-progress shape, checked against the document schema itself: only a shape the room
+ * would accept unchanged is drawn.
+ */
+function parseDraft(clientId: number, raw: unknown): Shape | null {
+  if (
+    typeof raw !== "object" ||
+    raw === null ||
+    !DRAFT_TYPES.has((raw as { type?: unknown }).type)
+  ) {
+    return null;
+  }
+  const result = checkShape(`draft-${clientId}`, { ...raw, z: "a0" });
+  return result.status === "valid" ? result.shape : null;
 }
 
 const coord = v.pipe(
@@ -86,6 +114,7 @@ export function parsePeer(clientId: number, raw: unknown): Peer | null {
     viewport: field(v.nullable(Viewport), state.viewport ?? null, null),
     status: field(Status, state.status ?? "active", "active"),
     gesture: new Map(Object.entries(field(Gesture, state.gesture ?? {}, {}))),
+    draft: parseDraft(clientId, state.draft),
   };
 }
 

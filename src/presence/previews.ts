@@ -5,6 +5,7 @@
  * gesture, so the shape lands without jumping back.
  */
 import type { Shape } from "../shared/schema";
+import { simplifyPoints } from "../tools/geometry";
 import type { GesturePreview, Peer } from "./peers";
 
 /** The shapes as others are moving them right now. Returns the input array when nothing moves. */
@@ -44,6 +45,66 @@ export function gestureFor(shapes: readonly Shape[]): Record<string, GesturePrev
       p.height = round(s.height);
     }
     out[s.id] = p;
+  }
+  return out;
+}
+
+/** Numbers a draft's points may hold: a long pen stroke is simplified to fit presence's 2 KB. */
+export const DRAFT_MAX_POINTS = 128;
+
+/**
+ * The presence payload for the shape this tab is drawing: the keys the room would store, points
+ * simplified until they fit (the stroke keeps its shape; the committed one keeps every point).
+ */
+export function draftFor(shape: Shape): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    type: shape.type,
+    x: round(shape.x),
+    y: round(shape.y),
+    stroke: shape.stroke,
+    fill: shape.fill,
+    strokeWidth: shape.strokeWidth,
+  };
+  if (shape.type === "line" || shape.type === "arrow" || shape.type === "pen") {
+    out.points = fitPoints(shape.points, DRAFT_MAX_POINTS).map(round);
+  } else {
+    out.width = round(shape.width);
+    out.height = round(shape.height);
+  }
+  return out;
+}
+
+/**
+ * At most `max` numbers of a flat point list, first and last point kept. Runs every 50 ms while
+ * someone draws, so the cost is bounded: an even thinning to 4 × max first, then one
+ * Douglas–Peucker pass at 1/256 of the stroke's size (so corners survive), then thinning again.
+ */
+function fitPoints(points: readonly number[], max: number): number[] {
+  if (points.length <= max) return [...points];
+  const coarse = thin(points, max * 4);
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i + 1 < coarse.length; i += 2) {
+    minX = Math.min(minX, coarse[i]!);
+    maxX = Math.max(maxX, coarse[i]!);
+    minY = Math.min(minY, coarse[i + 1]!);
+    maxY = Math.max(maxY, coarse[i + 1]!);
+  }
+  const fitted = simplifyPoints(coarse, Math.max(0.5, Math.hypot(maxX - minX, maxY - minY) / 256));
+  return fitted.length > max ? thin(fitted, max) : fitted;
+}
+
+/** Evenly spaced points of a flat list, at most `max` numbers, first and last included. */
+function thin(points: readonly number[], max: number): number[] {
+  const n = points.length / 2;
+  const keep = Math.floor(max / 2);
+  if (n <= keep) return [...points];
+  const out: number[] = [];
+  for (let i = 0; i < keep; i++) {
+    const at = Math.round((i * (n - 1)) / (keep - 1));
+    out.push(points[2 * at]!, points[2 * at + 1]!);
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Board, type BoardHandle, type EditRequest } from "../canvas/Board";
+import { Layer } from "../canvas/konva";
 import { type EditTarget, TextEditor } from "../canvas/TextEditor";
 import { textBoxHeight } from "../canvas/textMetrics";
 import { useShapes } from "../canvas/useShapes";
@@ -16,6 +17,7 @@ import { trackActivity } from "../presence/activity";
 import { cameraFollowing, viewportOf } from "../presence/follow";
 import { applyPreviews } from "../presence/previews";
 import { RemoteCursors } from "../presence/RemoteCursors";
+import { RemoteDrafts } from "../presence/RemoteDrafts";
 import { RemoteSelections } from "../presence/RemoteSelections";
 import { usePeers } from "../presence/usePeers";
 import { TEXT_TYPES } from "../shared/schema";
@@ -496,8 +498,12 @@ export function Room({
         onZoom={setZoom}
         onCursor={presence.setCursor}
         onGesture={presence.setGesture}
+        onDraft={presence.setDraft}
       >
-        <RemoteSelections peers={peers} shapesById={shapesById} zoom={zoom} />
+        <Layer listening={false} name="remote">
+          <RemoteDrafts peers={peers} />
+          <RemoteSelections peers={peers} shapesById={shapesById} zoom={zoom} />
+        </Layer>
         <RemoteCursors peers={peers} zoom={zoom} />
       </Board>
       {editTarget && boardRef.current && (

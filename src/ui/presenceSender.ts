@@ -6,7 +6,7 @@
  */
 import throttle from "lodash-es/throttle";
 import type { Awareness } from "y-protocols/awareness";
-import { gestureFor } from "../presence/previews";
+import { draftFor, gestureFor } from "../presence/previews";
 import { CURSOR_THROTTLE_MS } from "../shared/constants";
 import type { Shape } from "../shared/schema";
 import type { Point } from "../tools/geometry";
@@ -19,6 +19,8 @@ export interface PresenceSender {
   setSelection(ids: readonly string[]): void;
   /** Shapes this user is moving right now (live geometry), or null when the gesture ends. */
   setGesture(moving: readonly Shape[] | null): void;
+  /** The shape this user is drawing (before it is committed), or null when the drawing ends. */
+  setDraft(shape: Shape | null): void;
   /** The canvas point at the centre of this user's screen, and their zoom (for followers). */
   setViewport(viewport: { x: number; y: number; zoom: number }): void;
   destroy(): void;
@@ -35,6 +37,11 @@ export function createPresenceSender(awareness: Awareness): PresenceSender {
   );
   const sendGesture = throttle(
     (moving: readonly Shape[]) => awareness.setLocalStateField("gesture", gestureFor(moving)),
+    CURSOR_THROTTLE_MS,
+    options,
+  );
+  const sendDraft = throttle(
+    (shape: Shape) => awareness.setLocalStateField("draft", draftFor(shape)),
     CURSOR_THROTTLE_MS,
     options,
   );
@@ -68,10 +75,20 @@ export function createPresenceSender(awareness: Awareness): PresenceSender {
       }
       sendGesture(moving);
     },
+    setDraft: (shape) => {
+      if (shape === null) {
+        // Drawing ended (the new shape, if any, is already on the wire): no late frame may follow.
+        sendDraft.cancel();
+        if (awareness.getLocalState()?.draft) awareness.setLocalStateField("draft", null);
+        return;
+      }
+      sendDraft(shape);
+    },
     setViewport: (viewport) => sendViewport(viewport),
     destroy: () => {
       sendCursor.cancel();
       sendGesture.cancel();
+      sendDraft.cancel();
       sendViewport.cancel();
     },
   };

@@ -197,4 +197,62 @@ describe("presence", () => {
     );
     expect(Date.now() - left).toBeLessThan(5_000);
   });
+
+  test("a stroke being drawn shows for the other user before it is committed, then lands", async () => {
+    const roomId = uniqueRoomId("drafts");
+    const alice = await openAs("Alice", "#e03131", roomId);
+    const bob = await openAs("Bob", "#1971c2", roomId);
+    const drafts = (page: Page) =>
+      page.evaluate(() => {
+        type Node = { getChildren(): { getClassName(): string }[] };
+        const Konva = (window as unknown as { Konva: { stages: { findOne(s: string): Node }[] } })
+          .Konva;
+        return Konva.stages[0]!.findOne(".remote-drafts")
+          .getChildren()
+          .map((n) => n.getClassName());
+      });
+    const committed = (page: Page) =>
+      page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              __sketchroom: {
+                doc: { getMap(n: string): Map<string, { get(k: string): unknown }> };
+              };
+            }
+          ).__sketchroom.doc.getMap("shapes").size,
+      );
+    await waitFor(
+      async () => (await bob.page.locator('[data-testid="presence-user"]').count()) === 1,
+      {
+        timeout: 15_000,
+        message: "Bob to see Alice in the room",
+      },
+    );
+
+    // Alice draws with the pen and keeps the button down: Bob sees the stroke, nothing is stored.
+    const a = await canvasOrigin(alice.page);
+    await alice.page.keyboard.press("p");
+    await alice.page.mouse.move(a.x + 300, a.y + 300);
+    await alice.page.mouse.down();
+    await alice.page.mouse.move(a.x + 420, a.y + 360, { steps: 12 });
+    await alice.page.mouse.move(a.x + 520, a.y + 300, { steps: 12 });
+    await waitFor(async () => (await drafts(bob.page)).length === 1, {
+      timeout: 10_000,
+      message: "Alice's stroke in progress on Bob's canvas",
+    });
+    expect(await committed(bob.page)).toBe(0);
+    expect(await committed(alice.page)).toBe(0);
+
+    // She lets go: the stroke is committed and the draft disappears.
+    await alice.page.mouse.up();
+    await waitFor(
+      async () => (await committed(bob.page)) === 1 && (await drafts(bob.page)).length === 0,
+      {
+        timeout: 10_000,
+        message: "the committed stroke on Bob's canvas and no draft left",
+      },
+    );
+    for (const e of [alice.errors, bob.errors]) expect(e.messages).toEqual([]);
+  });
 });
