@@ -7,6 +7,13 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import {
+  type Chunk,
+  MAX_ASSEMBLED_BYTES,
+  MAX_CHUNKS,
+  MAX_ROOM_ASSEMBLY_BYTES,
+  readChunk,
+} from "../src/shared/chunks";
+import {
   MAX_CONNECTIONS_PER_ROOM,
   MAX_DOCUMENT_BYTES,
   MAX_MESSAGE_BYTES,
@@ -68,6 +75,8 @@ interface ConnectionInfo {
   awaitingResync: boolean;
   /** Resyncs asked of this connection, bounded by MAX_RESYNCS_PER_CONNECTION. */
   resyncs: number;
+  /** A frame over the message cap arriving in pieces (src/shared/chunks.ts), or null. */
+  assembly: { id: number; count: number; pieces: Uint8Array[]; bytes: number } | null;
 }
 
 /**
@@ -112,6 +121,8 @@ export class RoomServer {
   private firstUnsavedAt: number | null = null;
   private saving: Promise<void> | null = null;
   private dirty = false;
+  /** Bytes of chunked frames being reassembled, across connections. */
+  private assemblingBytes = 0;
   /** State vector of the last durable snapshot (base64), sent as "saved". */
   private savedSv: string;
   /** Size of the last encoded snapshot plus update bytes applied since: a cheap size estimate. */
@@ -189,6 +200,7 @@ export class RoomServer {
       control: options.control ?? true,
       awaitingResync: false,
       resyncs: 0,
+      assembly: null,
     });
     this.startSweep();
     this.sendControl(conn, {
@@ -214,7 +226,10 @@ export class RoomServer {
   }
 
   disconnect(conn: RoomConnection): void {
-    if (!this.connections.delete(conn.id)) return;
+    const info = this.connections.get(conn.id);
+    if (!info) return;
+    this.dropAssembly(info);
+    this.connections.delete(conn.id);
     this.presence.remove(conn.id);
     if (this.connections.size === 0) this.stopSweep();
   }
@@ -295,10 +310,17 @@ export class RoomServer {
     }
   }
 
-  private handleBinary(info: ConnectionInfo, bytes: Uint8Array): void {
+  private handleBinary(info: ConnectionInfo, bytes: Uint8Array, assembled = false): void {
     const decoder = decoding.createDecoder(bytes);
     const type = decoding.readVarUint(decoder);
     switch (type) {
+      case MessageType.Chunk:
+        if (assembled) {
+          this.drop(info, CloseCode.MALFORMED, "a chunk inside a chunked frame");
+          return;
+        }
+        this.handleChunk(info, readChunk(decoder));
+        return;
       case MessageType.Sync:
         this.handleSync(info, decoder);
         return;
@@ -325,6 +347,63 @@ export class RoomServer {
       default:
         this.drop(info, CloseCode.MALFORMED, `unknown message type ${type}`);
     }
+  }
+
+  /**
+   * One piece of a frame over the message cap. Pieces come in order on one socket; the frame is
+   * handled once complete. Bounded per connection (MAX_ASSEMBLED_BYTES, MAX_CHUNKS) and per room
+   * (MAX_ROOM_ASSEMBLY_BYTES), and freed when the connection closes.
+   */
+  private handleChunk(info: ConnectionInfo, chunk: Chunk): void {
+    const { id, index, count, piece } = chunk;
+    if (count < 2 || count > MAX_CHUNKS || index >= count || piece.byteLength === 0) {
+      this.drop(info, CloseCode.MALFORMED, "malformed chunk");
+      return;
+    }
+    let assembly = info.assembly;
+    if (index === 0) {
+      if (assembly) {
+        this.drop(info, CloseCode.MALFORMED, "a chunked frame started before the last one ended");
+        return;
+      }
+      assembly = { id, count, pieces: [], bytes: 0 };
+      info.assembly = assembly;
+    } else if (
+      !assembly ||
+      assembly.id !== id ||
+      assembly.count !== count ||
+      assembly.pieces.length !== index
+    ) {
+      this.drop(info, CloseCode.MALFORMED, "chunk out of order");
+      return;
+    }
+    if (assembly.bytes + piece.byteLength > MAX_ASSEMBLED_BYTES) {
+      this.drop(info, CloseCode.MESSAGE_TOO_BIG, "chunked message too big");
+      return;
+    }
+    if (this.assemblingBytes + piece.byteLength > MAX_ROOM_ASSEMBLY_BYTES) {
+      // Others are sending large frames right now: come back a little later.
+      this.drop(info, CloseCode.RATE_LIMITED, "too many large messages in this room at once");
+      return;
+    }
+    assembly.pieces.push(piece.slice());
+    assembly.bytes += piece.byteLength;
+    this.assemblingBytes += piece.byteLength;
+    if (assembly.pieces.length < count) return;
+    const frame = new Uint8Array(assembly.bytes);
+    let at = 0;
+    for (const p of assembly.pieces) {
+      frame.set(p, at);
+      at += p.byteLength;
+    }
+    this.dropAssembly(info);
+    this.handleBinary(info, frame, true);
+  }
+
+  private dropAssembly(info: ConnectionInfo): void {
+    if (!info.assembly) return;
+    this.assemblingBytes -= info.assembly.bytes;
+    info.assembly = null;
   }
 
   private handleSync(info: ConnectionInfo, decoder: decoding.Decoder): void {

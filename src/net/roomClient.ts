@@ -8,6 +8,7 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { splitFrame } from "../shared/chunks";
 import { PRESENCE_RENEW_MS, PRESENCE_TIMEOUT_MS } from "../shared/constants";
 import { fromBase64, MessageType, type ServerControlMessage } from "../shared/protocol";
 import { ConnectionManager } from "./connection";
@@ -62,6 +63,8 @@ class SyncedRoomClient implements RoomClient {
    */
   private pendingDeleteSeq: number | null = null;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
+  /** Id of the next frame sent in chunks (src/shared/chunks.ts). */
+  private nextAssemblyId = 1;
   private readonly cleanups: (() => void)[] = [];
 
   readonly party: RoomParty;
@@ -202,7 +205,7 @@ class SyncedRoomClient implements RoomClient {
         encoding.writeVarUint(encoder, MessageType.Sync);
         syncProtocol.readSyncMessage(decoder, encoder, this.doc, REMOTE);
         // Only a step 1 produces a reply (our step 2, which carries our whole delete set).
-        if (encoding.length(encoder) > 1 && this.connection.send(encoding.toUint8Array(encoder))) {
+        if (encoding.length(encoder) > 1 && this.sendSync(encoding.toUint8Array(encoder))) {
           this.sentUpdates++;
           if (this.pendingDeleteSeq === Number.POSITIVE_INFINITY) {
             this.pendingDeleteSeq = this.sentUpdates;
@@ -277,11 +280,25 @@ class SyncedRoomClient implements RoomClient {
     encoding.writeVarUint(encoder, MessageType.Sync);
     syncProtocol.writeUpdate(encoder, update);
     // Not sent while disconnected: the handshake on reconnect carries it.
-    if (this.connection.send(encoding.toUint8Array(encoder))) {
+    if (this.sendSync(encoding.toUint8Array(encoder))) {
       this.sentUpdates++;
       if (deleteOnly) this.pendingDeleteSeq = this.sentUpdates;
     }
   };
+
+  /**
+   * Sends a sync frame, in pieces when it is over the room's message cap (a step 2 after a long
+   * offline spell, an imported board). Returns whether every piece went out; if the socket drops
+   * halfway, the room discards the pieces and the handshake on reconnect carries the content.
+   */
+  private sendSync(frame: Uint8Array): boolean {
+    const pieces = splitFrame(frame, this.nextAssemblyId);
+    if (pieces.length > 1) this.nextAssemblyId++;
+    for (const piece of pieces) {
+      if (!this.connection.send(piece)) return false;
+    }
+    return true;
+  }
 
   private onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },

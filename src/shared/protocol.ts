@@ -21,6 +21,8 @@ export const MessageType = {
   Awareness: 1,
   Auth: 2,
   QueryAwareness: 3,
+  /** Sketchroom's own: one piece of a frame over the message cap (src/shared/chunks.ts). */
+  Chunk: 64,
 } as const;
 
 // ---- Control messages: client → room -----------------------------------------------------------

@@ -205,6 +205,7 @@ type FrameKind =
   | "hostile-awareness"
   | "hostile-shape"
   | "replay"
+  | "chunk"
   | "huge";
 
 function makeFrame(rng: Rng, real: Uint8Array[]): { kind: FrameKind; frame: string | Uint8Array } {
@@ -274,7 +275,23 @@ function makeFrame(rng: Rng, real: Uint8Array[]): { kind: FrameKind; frame: stri
     return { kind: "hostile-awareness", frame: awarenessFrame(id, clock, state) };
   }
   if (r < 0.86) return { kind: "hostile-shape", frame: updateFrame(hostileShapeUpdate(rng)) };
-  if (r < 0.995) return { kind: "replay", frame: base() };
+  if (r < 0.965) return { kind: "replay", frame: base() };
+  if (r < 0.995) {
+    // Pieces of a chunked frame (docs/protocol.md): plausible headers, random or real pieces.
+    const count = rng.pick([0, 1, 2, 3, 16, 17, 2 ** 31]);
+    const piece = rng.next() < 0.5 ? base() : rng.bytes(rng.int(2048));
+    return {
+      kind: "chunk",
+      frame: concat(
+        varUint(MessageType.Chunk),
+        varUint(rng.int(3)),
+        varUint(rng.int(4)),
+        varUint(count),
+        varUint(piece.length),
+        piece,
+      ),
+    };
+  }
   // Rare: over the message cap (binary or text), or a 1 MB string in JSON just under it.
   return {
     kind: "huge",

@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { getShapes, readShapes } from "../../src/shared/doc";
+import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { connectNodeClient, isConnected } from "../helpers/resilience";
 import {
   addShapes,
   deleteShape,
@@ -286,5 +287,39 @@ describe("room ids", () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     await expect(connectPeer(server.wsUrl, id)).rejects.toThrow();
+  });
+});
+
+describe("frames over the message cap", () => {
+  test("the real client sends a 2.4 MB edit in chunks; the room reassembles, relays and saves it", async () => {
+    const room = uniqueRoomId("chunks");
+    const b = await peer(room);
+    const a = connectNodeClient(`127.0.0.1:${server.port}`, room);
+    try {
+      await waitFor(() => isConnected(a), { message: "the client to connect" });
+      const ids: string[] = [];
+      a.client.doc.transact(() => {
+        for (let i = 0; i < 120; i++) {
+          const shape = makeShape({
+            type: "sticky",
+            text: `${i} `.repeat(10_000).slice(0, 20_000),
+          });
+          ids.push(shape.id);
+          getShapes(a.client.doc).set(shape.id, shapeToYMap(shape));
+        }
+      });
+      await b.waitFor(() => b.shapes().length === 120, {
+        timeout: 20_000,
+        message: "all 120 notes at the other peer",
+      });
+      await waitFor(() => a.client.getStatus().saved, {
+        timeout: 20_000,
+        message: "the client's edit acknowledged as saved",
+      });
+      expect(a.client.getStatus().state).toBe("connected");
+      expect((await fetchSnapshot(server.url, room)).map((s) => s.id).sort()).toEqual(ids.sort());
+    } finally {
+      a.client.destroy();
+    }
   });
 });

@@ -19,22 +19,28 @@
  *  [R12] load() restores a saved snapshot (chunked when large) into a new room.
  *  [R13] The HTTP snapshot lists valid shapes sorted by z, then id.
  *  [R14] The room's log is rate limited.
+ *  [R16] A frame over the message cap arrives in chunks: reassembled in order, then handled like
+ *        any frame; malformed sequences close the sender with 4000, oversize ones with 4009, and
+ *        the room's reassembly budget with 4029; a closed connection's pieces are freed.
  *  [R15] Content that depends on something the room lacks is never kept aside (Yjs "pending"):
  *        the room drops it, asks its sender for a fresh step 2, and acknowledges nothing to that
  *        sender until the step 2 arrives. A peer that syncs never holds content the room lacks.
  */
+import * as encoding from "lib0/encoding";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
+import { MAX_CHUNKS, splitFrame } from "../../src/shared/chunks";
 import {
   MAX_CONNECTIONS_PER_ROOM,
+  MAX_MESSAGE_BYTES,
   RATE_BUCKET_SIZE,
   SAVE_DEBOUNCE_MS,
   SAVE_MAX_WAIT_MS,
 } from "../../src/shared/constants";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
-import { fromBase64, MessageType } from "../../src/shared/protocol";
+import { CloseCode, fromBase64, MessageType } from "../../src/shared/protocol";
 import { checkShape } from "../../src/shared/schema";
 import {
   applySyncFrames,
@@ -737,3 +743,120 @@ describe("RoomServer missing dependencies", () => {
     expect(discarded).toBeGreaterThan(100);
   });
 });
+
+describe("RoomServer chunked frames", () => {
+  /** A sync update frame of about `bytes` bytes: one sticky note per 20,000 characters. */
+  function bigUpdateFrame(bytes: number): { frame: Uint8Array; ids: string[] } {
+    const doc = new Y.Doc();
+    const ids: string[] = [];
+    const update = captureUpdate(doc, () => {
+      for (let i = 0; i * 20_000 < bytes; i++) {
+        ids.push(`big${i}`);
+        const text = `${i}`.padEnd(20_000, "x");
+        getShapes(doc).set(`big${i}`, shapeToYMap(validShape("sticky", `big${i}`, { text })));
+      }
+    });
+    return { frame: syncFrame(SYNC_UPDATE, update), ids };
+  }
+
+  it("[R16] a 2.5 MB update in chunks is reassembled, applied and relayed", () => {
+    const a = join("a");
+    const b = join("b");
+    const { frame, ids } = bigUpdateFrame(2_500_000);
+    const pieces = splitFrame(frame, 1);
+    expect(pieces.length).toBeGreaterThanOrEqual(5);
+    for (const p of pieces) expect(p.byteLength).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    for (const p of pieces) room.message(a.conn, p);
+    expect(a.conn.closed).toBeNull();
+    receive(b);
+    expect(
+      readShapes(b.doc)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...ids].sort());
+  });
+
+  const sequences: [string, (pieces: Uint8Array[]) => Uint8Array[], number][] = [
+    ["pieces out of order", (p) => [p[0]!, p[2]!, p[1]!], CloseCode.MALFORMED],
+    ["a piece without a start", (p) => [p[1]!], CloseCode.MALFORMED],
+    ["a second start before the end", (p) => [p[0]!, p[0]!], CloseCode.MALFORMED],
+    [
+      "a piece of another frame",
+      (p) => [p[0]!, splitFrame(bigUpdateFrame(1_500_000).frame, 9)[1]!],
+      CloseCode.MALFORMED,
+    ],
+    ["a chunk inside a chunked frame", () => nestedChunk(), CloseCode.MALFORMED],
+    ["a count of one", () => [chunkFrame(1, 0, 1, new Uint8Array(10))], CloseCode.MALFORMED],
+    [
+      "a count over the limit",
+      () => [chunkFrame(1, 0, MAX_CHUNKS + 1, new Uint8Array(10))],
+      CloseCode.MALFORMED,
+    ],
+    ["an empty piece", () => [chunkFrame(1, 0, 2, new Uint8Array(0))], CloseCode.MALFORMED],
+    [
+      "more bytes than any document",
+      () =>
+        Array.from({ length: MAX_CHUNKS }, (_, i) =>
+          chunkFrame(1, i, MAX_CHUNKS, new Uint8Array(900_000)),
+        ),
+      CloseCode.MESSAGE_TOO_BIG,
+    ],
+  ];
+  for (const [name, make, code] of sequences) {
+    it(`[R16] ${name} closes only the sender with ${code}`, () => {
+      const a = join("a");
+      const b = join("b");
+      const pieces = splitFrame(bigUpdateFrame(1_500_000).frame, 1);
+      for (const p of make(pieces)) {
+        if (a.conn.closed) break;
+        room.message(a.conn, p);
+      }
+      expect(a.conn.closed?.code).toBe(code);
+      expect(b.conn.closed).toBeNull();
+      expect(readShapes(room.doc)).toEqual([]);
+      // The room holds nothing for the closed sender: a fresh connection reassembles fine.
+      const c = join("c");
+      for (const p of pieces) room.message(c.conn, p);
+      expect(c.conn.closed).toBeNull();
+      expect(readShapes(room.doc).length).toBeGreaterThan(0);
+    });
+  }
+
+  it("[R16] the room's reassembly budget refuses a third large sender until one leaves", () => {
+    const senders = ["s1", "s2", "s3"].map((id) => join(id));
+    const big = new Uint8Array(900_000);
+    const fill = (c: Client, id: number, n: number) => {
+      for (let i = 0; i < n && !c.conn.closed; i++)
+        room.message(c.conn, chunkFrame(id, i, MAX_CHUNKS, big));
+    };
+    // Two senders hold almost a whole document each; neither has finished.
+    fill(senders[0]!, 1, MAX_CHUNKS - 8);
+    fill(senders[1]!, 1, MAX_CHUNKS - 8);
+    fill(senders[2]!, 1, 5);
+    expect(senders[0]!.conn.closed).toBeNull();
+    expect(senders[1]!.conn.closed).toBeNull();
+    expect(senders[2]!.conn.closed?.code).toBe(CloseCode.RATE_LIMITED);
+    // The first goes away: its pieces are freed and a newcomer has room again.
+    room.disconnect(senders[0]!.conn);
+    const late = join("late");
+    fill(late, 1, 5);
+    expect(late.conn.closed).toBeNull();
+  });
+});
+
+/** A raw chunk frame with any fields. */
+function chunkFrame(id: number, index: number, count: number, piece: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.Chunk);
+  encoding.writeVarUint(e, id);
+  encoding.writeVarUint(e, index);
+  encoding.writeVarUint(e, count);
+  encoding.writeVarUint8Array(e, piece);
+  return encoding.toUint8Array(e);
+}
+
+/** A chunked frame whose reassembled content is itself a chunk frame. */
+function nestedChunk(): Uint8Array[] {
+  const inner = chunkFrame(1, 0, 2, new Uint8Array(1_200_000));
+  return splitFrame(inner, 2);
+}

@@ -7,6 +7,8 @@
  *  [RC3] Awareness is not sent while disconnected; the local state is announced on reconnect.
  *  [RC4] Edits made while disconnected reach the room on reconnect (the handshake carries them).
  *  [RC5] hello's readOnly reaches the status; room errors reach notice listeners.
+ *  [RC6] A sync frame over the message cap (a big import, a long offline spell) goes out in
+ *        chunks under the cap, the room reassembles it, and it is relayed and saved.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
@@ -14,8 +16,9 @@ import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
 import { createRoomClient } from "../../src/net/roomClient";
 import type { RoomClient, RoomNotice } from "../../src/net/types";
-import { SAVE_MAX_WAIT_MS } from "../../src/shared/constants";
+import { MAX_MESSAGE_BYTES, MAX_TEXT_LENGTH, SAVE_MAX_WAIT_MS } from "../../src/shared/constants";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { MessageType } from "../../src/shared/protocol";
 import { FakeScheduler, settle, validShape, writeRawShape } from "./support/fakes";
 import { linkToRoom, type RoomLink } from "./support/roomLink";
 
@@ -201,5 +204,46 @@ describe("RoomClient against an in-memory room", () => {
     expect(notices.map((n) => n.code)).toEqual(["INVALID_SHAPE"]);
     expect(getShapes(a.doc).get("bad")!.get("x")).toBe(0);
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(room.doc));
+  });
+
+  it("[RC6] frames over the message cap go out in chunks and arrive whole, online and after an offline spell", async () => {
+    /** `count` sticky notes of the longest text allowed: about 20 KB each. */
+    const bigEdit = (c: RoomClient, prefix: string, count: number) =>
+      c.doc.transact(() => {
+        for (let i = 0; i < count; i++) {
+          const text = `${prefix}${i} `.repeat(MAX_TEXT_LENGTH).slice(0, MAX_TEXT_LENGTH);
+          getShapes(c.doc).set(
+            `${prefix}${i}`,
+            shapeToYMap(validShape("sticky", `${prefix}${i}`, { text })),
+          );
+        }
+      });
+    const a = client();
+    const b = client();
+    await drain();
+    // Online: one update of about 1.6 MB.
+    bigEdit(a, "on", 80);
+    await drain();
+    expect(ids(b).filter((id) => id.startsWith("on"))).toHaveLength(80);
+    // Offline: the handshake's step 2 carries about 2.4 MB.
+    const socketA = link.sockets[0]!;
+    socketA.drop(1006);
+    room.disconnect(link.connOf(socketA));
+    link.accepting = false;
+    bigEdit(a, "off", 120);
+    link.accepting = true;
+    await elapse(20_000);
+    expect(a.getStatus().state).toBe("connected");
+    expect(ids(b).filter((id) => id.startsWith("off"))).toHaveLength(120);
+    expect(readShapes(b.doc)).toEqual(readShapes(a.doc));
+    await saveAndDrain();
+    expect(a.getStatus().saved).toBe(true);
+    // Every frame A sent was under the cap, and chunks were used on both sockets.
+    const aSockets = link.sockets.filter((s) => s === socketA || s === link.latest());
+    for (const s of aSockets) {
+      const binary = s.sent.filter((f): f is Uint8Array => typeof f !== "string");
+      expect(Math.max(...binary.map((f) => f.byteLength))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+      expect(binary.filter((f) => f[0] === MessageType.Chunk).length).toBeGreaterThanOrEqual(3);
+    }
   });
 });
