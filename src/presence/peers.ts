@@ -7,6 +7,7 @@ import * as v from "valibot";
 import type { Awareness } from "y-protocols/awareness";
 import { MAX_COORDINATE } from "../shared/constants";
 import { COLOR_PATTERN, checkShape, SHAPE_ID_PATTERN, type Shape } from "../shared/schema";
+import { DRAW_TOOLS, type ToolName } from "../tools/tools";
 
 export type PeerStatus = "active" | "idle" | "away";
 
@@ -34,25 +35,15 @@ export interface Peer {
   draft: Shape | null;
 }
 
-/** Tools whose shape grows under the pointer before it is committed. */
-const DRAFT_TYPES: ReadonlySet<unknown> = new Set([
-  "rect",
-  "ellipse",
-  "line",
-  "arrow",
-  "pen",
-  "sticky",
-]);
-
 /**
- * A peer's in-progress shape, checked against the document schema itself: only a shape the room
- * would accept unchanged is drawn.
+ * A peer's in-progress shape (of a drag-to-draw tool's type), checked against the document
+ * schema itself: only a shape the room would accept unchanged is drawn.
  */
 function parseDraft(clientId: number, raw: unknown): Shape | null {
   if (
     typeof raw !== "object" ||
     raw === null ||
-    !DRAFT_TYPES.has((raw as { type?: unknown }).type)
+    !DRAW_TOOLS.has((raw as { type?: unknown }).type as ToolName)
   ) {
     return null;
   }
