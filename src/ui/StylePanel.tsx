@@ -57,6 +57,37 @@ function Swatch({
   );
 }
 
+/** One choice in a row of choices (stroke width, font size): pressed when it is the current one. */
+function OptionButton({
+  active,
+  title,
+  label,
+  extraClass,
+  onClick,
+  children,
+}: {
+  active: boolean;
+  title: string;
+  label: string;
+  extraClass?: string;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
+  const base = extraClass ? `width-button ${extraClass}` : "width-button";
+  return (
+    <button
+      type="button"
+      className={active ? `${base} active` : base}
+      title={title}
+      aria-label={label}
+      aria-pressed={active}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
 export function StylePanel({
   style,
   onStyle,
@@ -95,17 +126,15 @@ export function StylePanel({
       <div className="panel-label">Stroke width</div>
       <div className="widths">
         {STROKE_WIDTHS.map((w) => (
-          <button
+          <OptionButton
             key={w.width}
-            type="button"
-            className={style.strokeWidth === w.width ? "width-button active" : "width-button"}
+            active={style.strokeWidth === w.width}
             title={w.label}
-            aria-label={w.label}
-            aria-pressed={style.strokeWidth === w.width}
+            label={w.label}
             onClick={() => onStyle({ strokeWidth: w.width })}
           >
             <span style={{ height: Math.min(w.width, 6) }} />
-          </button>
+          </OptionButton>
         ))}
       </div>
       {showFontSize && (
@@ -113,21 +142,16 @@ export function StylePanel({
           <div className="panel-label">Font size</div>
           <div className="widths">
             {FONT_SIZES.map((f) => (
-              <button
+              <OptionButton
                 key={f.size}
-                type="button"
-                className={
-                  style.fontSize === f.size
-                    ? "width-button font-button active"
-                    : "width-button font-button"
-                }
+                active={style.fontSize === f.size}
                 title={`${f.label} text`}
-                aria-label={`Font size ${f.label.toLowerCase()}`}
-                aria-pressed={style.fontSize === f.size}
+                label={`Font size ${f.label.toLowerCase()}`}
+                extraClass="font-button"
                 onClick={() => onStyle({ fontSize: f.size })}
               >
                 {f.short}
-              </button>
+              </OptionButton>
             ))}
           </div>
         </>
