@@ -4,8 +4,8 @@
  * when the gesture ends; the room relays that update before the presence that clears the
  * gesture, so the shape lands without jumping back.
  */
-import type { Shape } from "../shared/schema";
-import { simplifyPoints } from "../tools/geometry";
+import { POINT_TYPES, type Shape } from "../shared/schema";
+import { shapeBounds, simplifyPoints } from "../tools/geometry";
 import type { GesturePreview, Peer } from "./peers";
 
 /** The shapes as others are moving them right now. Returns the input array when nothing moves. */
@@ -65,8 +65,8 @@ export function draftFor(shape: Shape): Record<string, unknown> {
     fill: shape.fill,
     strokeWidth: shape.strokeWidth,
   };
-  if (shape.type === "line" || shape.type === "arrow" || shape.type === "pen") {
-    out.points = fitPoints(shape.points, DRAFT_MAX_POINTS).map(round);
+  if (POINT_TYPES.has(shape.type)) {
+    out.points = fitPoints(shape, DRAFT_MAX_POINTS).map(round);
   } else {
     out.width = round(shape.width);
     out.height = round(shape.height);
@@ -79,20 +79,12 @@ export function draftFor(shape: Shape): Record<string, unknown> {
  * someone draws, so the cost is bounded: an even thinning to 4 × max first, then one
  * Douglas–Peucker pass at 1/256 of the stroke's size (so corners survive), then thinning again.
  */
-function fitPoints(points: readonly number[], max: number): number[] {
-  if (points.length <= max) return [...points];
-  const coarse = thin(points, max * 4);
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i + 1 < coarse.length; i += 2) {
-    minX = Math.min(minX, coarse[i]!);
-    maxX = Math.max(maxX, coarse[i]!);
-    minY = Math.min(minY, coarse[i + 1]!);
-    maxY = Math.max(maxY, coarse[i + 1]!);
-  }
-  const fitted = simplifyPoints(coarse, Math.max(0.5, Math.hypot(maxX - minX, maxY - minY) / 256));
+function fitPoints(shape: Shape, max: number): number[] {
+  if (shape.points.length <= max) return [...shape.points];
+  const coarse = thin(shape.points, max * 4);
+  // A draft is never rotated, so its bounds are the stroke's extent.
+  const box = shapeBounds({ ...shape, points: coarse, rotation: 0 });
+  const fitted = simplifyPoints(coarse, Math.max(0.5, Math.hypot(box.width, box.height) / 256));
   return fitted.length > max ? thin(fitted, max) : fitted;
 }
 
