@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type BrowserSession, launchBrowser } from "../helpers/browser";
 import { type DevServer, startDevServer } from "../helpers/devServer";
-import { openRoom, type RawShape, shapesIn } from "../helpers/pages";
+import { canvasBox, openRoom, type RawShape, shapesIn } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
@@ -37,12 +37,6 @@ async function drawnTexts(page: Page): Promise<{ text: string; fontSize: number 
         .map((n) => ({ text: n.text(), fontSize: n.fontSize() })),
     );
   });
-}
-
-async function canvasBox(page: Page) {
-  const box = await page.locator('[data-testid="canvas"] canvas').first().boundingBox();
-  if (!box) throw new Error("the canvas has no bounding box");
-  return box;
 }
 
 const withText = (text: string) => (shapes: RawShape[]) =>

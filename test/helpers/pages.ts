@@ -43,6 +43,13 @@ export async function shapesIn(page: Page): Promise<RawShape[]> {
   });
 }
 
+/** Where the stage's canvas sits on the page (canvas (0, 0) is its top-left at zoom 1). */
+export async function canvasBox(page: Page) {
+  const box = await page.locator('[data-testid="canvas"] canvas').first().boundingBox();
+  if (!box) throw new Error("the canvas has no bounding box");
+  return box;
+}
+
 /** Draws a rectangle with the mouse (tool R) from canvas (x, y), sized w × h, at zoom 1. */
 export async function drawRect(
   page: Page,
@@ -51,8 +58,7 @@ export async function drawRect(
   w: number,
   h: number,
 ): Promise<void> {
-  const box = await page.locator('[data-testid="canvas"] canvas').first().boundingBox();
-  if (!box) throw new Error("the canvas has no bounding box");
+  const box = await canvasBox(page);
   await page.keyboard.press("r");
   await page.mouse.move(box.x + x, box.y + y);
   await page.mouse.down();
