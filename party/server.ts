@@ -13,9 +13,15 @@ import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
 /** The room's own HTTP answers (snapshot, errors) may be read from any page (docs/threat-model.md). */
 const CORS = { "access-control-allow-origin": "*" };
 
+/**
+ * The room keys connections by `id`. PartyKit's `connection.id` is the client's `_pk`, which
+ * partysocket and y-partykit keep for every socket they open: after a drop the new socket can
+ * arrive before the old one's close, so the room gets an id of its own per socket.
+ */
+let socketSeq = 0;
 function adapt(connection: Party.Connection): RoomConnection {
   return {
-    id: connection.id,
+    id: `${connection.id}~${++socketSeq}`,
     send: (data) => {
       // A socket closed under us (network drop) is not an error for the room.
       if (connection.readyState === 1) connection.send(data);
@@ -36,7 +42,8 @@ export default class SketchroomServer implements Party.Server {
   readonly room: RoomServer;
   /** The HTTP fallback for networks that block WebSockets (party/httpTransport.ts). */
   private readonly http: HttpTransport;
-  private readonly adapters = new Map<string, RoomConnection>();
+  /** Keyed by the socket itself: two sockets may share a PartyKit connection id (see adapt). */
+  private readonly adapters = new WeakMap<Party.Connection, RoomConnection>();
   private viewId: string | null = null;
   private viewRegistered = false;
 
@@ -108,7 +115,7 @@ export default class SketchroomServer implements Party.Server {
     const control = query.get(CONTROL_QUERY) === "1";
     if (!readOnly) this.ensureViewLink();
     const adapter = adapt(connection);
-    this.adapters.set(connection.id, adapter);
+    this.adapters.set(connection, adapter);
     this.room.connect(adapter, { readOnly, control, viewId: this.viewId ?? undefined });
   }
 
@@ -138,12 +145,20 @@ export default class SketchroomServer implements Party.Server {
   }
 
   onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): void {
-    const adapter = this.adapters.get(sender.id);
+    const adapter = this.adapters.get(sender);
     if (adapter) this.room.message(adapter, message);
   }
 
   onClose(connection: Party.Connection): void {
     this.forget(connection);
+    // Answer the client's close frame. Without it (the runtime does not reply for us at this
+    // compatibility date) a client waits out its own close timeout (30 s in `ws`, which
+    // y-websocket and y-partykit use in Node) before it may open the next socket.
+    try {
+      connection.close(1000, "closed");
+    } catch {
+      // Already gone.
+    }
   }
 
   onError(connection: Party.Connection): void {
@@ -169,9 +184,9 @@ export default class SketchroomServer implements Party.Server {
   }
 
   private forget(connection: Party.Connection): void {
-    const adapter = this.adapters.get(connection.id);
+    const adapter = this.adapters.get(connection);
     if (!adapter) return;
-    this.adapters.delete(connection.id);
+    this.adapters.delete(connection);
     this.room.disconnect(adapter);
   }
 }

@@ -29,6 +29,8 @@ export interface PeerOptions {
   openTimeout?: number;
   /** Ask for JSON control messages (`?control=1`, default true), as Sketchroom's client does. */
   control?: boolean;
+  /** A connection id of our choosing (`_pk`, as partysocket and y-partykit send one). */
+  connectionId?: string;
 }
 
 export interface Peer {
@@ -79,7 +81,11 @@ export async function connectPeer(
   const remoteOrigin = Symbol("remote");
   const controls: ControlMessage[] = [];
   const protocolErrors: string[] = [];
-  const ws = new WebSocket(`${wsUrl}/${roomId}${opts.control === false ? "" : "?control=1"}`);
+  const query = new URLSearchParams();
+  if (opts.control !== false) query.set("control", "1");
+  if (opts.connectionId !== undefined) query.set("_pk", opts.connectionId);
+  const search = query.size > 0 ? `?${query}` : "";
+  const ws = new WebSocket(`${wsUrl}/${roomId}${search}`);
   ws.binaryType = "arraybuffer";
 
   let resolveSynced!: () => void;
