@@ -16,6 +16,7 @@ import {
 import {
   MAX_CONNECTIONS_PER_ROOM,
   MAX_DOCUMENT_BYTES,
+  MAX_EDITORS_PER_ROOM,
   MAX_MESSAGE_BYTES,
   RATE_BUCKET_SIZE,
   RATE_REFILL_PER_S,
@@ -141,6 +142,10 @@ export class RoomServer {
       {
         connectionIds: () => this.connections.keys(),
         send: (id, frame) => this.connections.get(id)?.conn.send(frame),
+        sendControl: (id, message) => {
+          const info = this.connections.get(id);
+          if (info) this.sendControl(info.conn, message);
+        },
       },
       this.scheduler,
     );
@@ -178,13 +183,17 @@ export class RoomServer {
     return this.connections.size;
   }
 
-  /** Whether a new connection would be refused because the room is full. */
-  isFull(): boolean {
-    return this.connections.size >= MAX_CONNECTIONS_PER_ROOM;
+  /** Whether a new connection would be refused: the room is full, or (editors) its editor slots are. */
+  isFull(readOnly = false): boolean {
+    if (this.connections.size >= MAX_CONNECTIONS_PER_ROOM) return true;
+    if (readOnly) return false;
+    let editors = 0;
+    for (const info of this.connections.values()) if (!info.readOnly) editors++;
+    return editors >= MAX_EDITORS_PER_ROOM;
   }
 
   connect(conn: RoomConnection, options: ConnectOptions = {}): void {
-    if (this.isFull()) {
+    if (this.isFull(options.readOnly)) {
       conn.close(CloseCode.ROOM_FULL, "room full");
       return;
     }

@@ -257,6 +257,10 @@ class SyncedRoomClient implements RoomClient {
         return;
       case "pong":
         return;
+      case "presence-count":
+        // Read by usePresenceCount (src/presence/): awareness is where presence listeners are.
+        this.awareness.emit("presence-count", [message.total - message.shown]);
+        return;
       default: {
         const unknown: never = message;
         void unknown;

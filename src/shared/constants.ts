@@ -15,6 +15,23 @@ export const IDLE_AFTER_MS = 60_000;
 export const PRESENCE_RENEW_MS = 2_000;
 /** ms. Receivers drop a remote presence that has been silent for this long ("gone within 5 s"). */
 export const PRESENCE_TIMEOUT_MS = 4_500;
+/**
+ * Most other people's presence states one receiver holds (docs/scale.md): those whose cursor is
+ * in its view, then the nearest to its view's centre. Past ~50 cursors a screen is noise, and the
+ * bound keeps each frame and each client's work flat however big the room gets.
+ */
+export const PRESENCE_MAX_PEERS = 50;
+/**
+ * CSS px. View size assumed for every receiver when deciding which cursors are in its view:
+ * presence carries the view's centre and zoom, not its size. A common laptop screen.
+ */
+export const PRESENCE_VIEW_WIDTH = 1440;
+export const PRESENCE_VIEW_HEIGHT = 900;
+/**
+ * ms. Least time between two `presence-count` messages to one receiver: the "+K more" figure
+ * need not be live, and the count must not add to the ≤ 40 frames/s a receiver gets.
+ */
+export const PRESENCE_COUNT_INTERVAL_MS = 1_000;
 
 // ---- Persistence ----------------------------------------------------------------------------
 
@@ -54,8 +71,17 @@ export const RECONNECT_SLOW_MIN_MS = 5_000;
 
 // ---- Limits ---------------------------------------------------------------------------------
 
-/** PartyKit's connection cap per room without hibernation. */
-export const MAX_CONNECTIONS_PER_ROOM = 100;
+/**
+ * Connections per room, viewers included (docs/scale.md). The room uses PartyKit's hibernatable
+ * sockets, which lift the platform's 100-connection cap; 1,000 is what one room was measured to
+ * serve (bench/scale.ts). Bigger audiences need relay rooms (docs/scale.md).
+ */
+export const MAX_CONNECTIONS_PER_ROOM = 1_000;
+/**
+ * Connections per room that may edit. Every editor's edits and 20 Hz cursor fan out to the whole
+ * room; viewers (`?mode=view`) only receive, so they get the rest of the room's slots.
+ */
+export const MAX_EDITORS_PER_ROOM = 100;
 /** bytes. PartyKit's cap on one WebSocket message. */
 export const MAX_MESSAGE_BYTES = 1_000_000;
 /** bytes. Encoded document cap: well under a deployed room's 128 MB memory (≈ 4.5 KB heap per shape). */

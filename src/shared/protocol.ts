@@ -65,7 +65,12 @@ export type ServerControlMessage =
    * reaches the message that carried it.
    */
   | { type: "saved"; sv: string; seq?: number }
-  | { type: "error"; code: ErrorCode; message: string; ids?: string[] };
+  | { type: "error"; code: ErrorCode; message: string; ids?: string[] }
+  /**
+   * Presence past the room's per-receiver bound (docs/scale.md): `total` other people have
+   * presence, this client is sent `shown` of them. Sent when `total - shown` changes.
+   */
+  | { type: "presence-count"; total: number; shown: number };
 
 export type ServerControlMessageType = ServerControlMessage["type"];
 

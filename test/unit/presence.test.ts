@@ -12,13 +12,31 @@
  *  [P5] remove(conn) broadcasts a null state for that connection's client id.
  *  [P6] fullFrame() gives a newcomer every live state except its own.
  *  [P7] Malformed updates are rejected as "malformed".
+ *  [P8] A receiver holds at most PRESENCE_MAX_PEERS other states however many are live, and
+ *       what it holds is exactly what a stock Yjs client makes of its frames.
+ *  [P9] Cursors in the receiver's view come first, then those nearest its view's centre (a
+ *       receiver without a viewport sees the default view). A state leaving the receiver's set is
+ *       removed for it, and one coming back is accepted again by a stock client (newer clock).
+ *  [P10] Control receivers get `presence-count` {total, shown} when the number they are not shown
+ *        changes, at most once per PRESENCE_COUNT_INTERVAL_MS; nobody gets one while they see
+ *        everyone.
+ *  [P11] Receivers without presence of their own (silent viewers) cost one send of a shared frame
+ *        per tick and no work of their own; a tick with nothing changed sends nothing.
+ *  [P12] However busy the room, a receiver gets at most 40 messages a second (frames and counts).
  */
 import * as encoding from "lib0/encoding";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
-import { PresenceRelay } from "../../party/presence";
-import { MAX_PRESENCE_BYTES, PRESENCE_TICK_MS } from "../../src/shared/constants";
+import { type PresenceCount, PresenceRelay } from "../../party/presence";
+import {
+  MAX_PRESENCE_BYTES,
+  PRESENCE_COUNT_INTERVAL_MS,
+  PRESENCE_MAX_PEERS,
+  PRESENCE_TICK_MS,
+  PRESENCE_VIEW_HEIGHT,
+  PRESENCE_VIEW_WIDTH,
+} from "../../src/shared/constants";
 import { decodeFrame, FakeScheduler } from "./support/fakes";
 
 let scheduler: FakeScheduler;
@@ -244,5 +262,200 @@ describe("PresenceRelay", () => {
     relay.receive("a", rawUpdate([{ id: 1, clock: 3, json: JSON.stringify(cursor(3)) }]));
     scheduler.advance(PRESENCE_TICK_MS);
     expect(receiverView(sent.get("b")!).get(1)).toEqual(cursor(5));
+  });
+});
+
+/** A relay over `ids` connections that records frames and counts per connection. */
+function bigRoom(ids: string[]) {
+  const frames = new Map<string, Uint8Array[]>();
+  const counts = new Map<string, PresenceCount[]>();
+  const push = <T>(map: Map<string, T[]>, id: string, v: T) => {
+    const list = map.get(id) ?? [];
+    list.push(v);
+    map.set(id, list);
+  };
+  const room = new PresenceRelay(
+    {
+      connectionIds: () => ids,
+      send: (id, frame) => push(frames, id, frame),
+      sendControl: (id, message) => push(counts, id, message),
+    },
+    scheduler,
+  );
+  const clocks = new Map<number, number>();
+  /** Connection `conn` (client id `id`) announces a state. */
+  const say = (conn: string, id: number, state: Record<string, unknown> | null) => {
+    const clock = (clocks.get(id) ?? 0) + 1;
+    clocks.set(id, clock);
+    const result = room.receive(conn, rawUpdate([{ id, clock, json: JSON.stringify(state) }]));
+    expect(result).toEqual({ ok: true, ignored: 0 });
+  };
+  return { room, frames, counts, say };
+}
+
+const at = (x: number, y: number, viewport?: { x: number; y: number; zoom: number }) => ({
+  user: { name: `u${x},${y}`, color: "#123456" },
+  cursor: { x, y },
+  selection: [],
+  ...(viewport ? { viewport } : {}),
+});
+
+describe("PresenceRelay interest management", () => {
+  it("[P8] each receiver holds at most PRESENCE_MAX_PEERS others however many are live", () => {
+    const n = PRESENCE_MAX_PEERS * 2 + 20;
+    const movers = Array.from({ length: n }, (_, i) => `m${i}`);
+    const { room, frames, say } = bigRoom([...movers, "viewer"]);
+    for (const m of movers) room.fullFrame(m);
+    room.fullFrame("viewer");
+    for (let step = 0; step < 3; step++) {
+      for (const [i, m] of movers.entries()) say(m, i + 1, at(i * 10 + step, 0));
+      scheduler.advance(PRESENCE_TICK_MS);
+    }
+    expect(room.size).toBe(n);
+    for (const id of ["viewer", "m0", `m${n - 1}`]) {
+      const held = receiverView(frames.get(id)!);
+      expect(held.size, id).toBe(PRESENCE_MAX_PEERS);
+      expect([...held.values()].every((s) => s !== null)).toBe(true);
+    }
+    expect(receiverView(frames.get("m0")!).has(1)).toBe(false);
+    // A newcomer's first frame is bounded too.
+    expect(receiverView([room.fullFrame("late")!]).size).toBe(PRESENCE_MAX_PEERS);
+    // The plain relay (the benchmark baseline) sends everyone everything.
+    const plain = bigRoom([...movers, "viewer"]);
+    plain.room.maxPeers = Number.POSITIVE_INFINITY;
+    for (const [i, m] of movers.entries()) plain.say(m, i + 1, at(i, 0));
+    scheduler.advance(PRESENCE_TICK_MS);
+    expect(receiverView(plain.frames.get("viewer")!).size).toBe(n);
+  });
+
+  it("[P9] cursors in view first, then nearest the view's centre; hidden ones come back to a stock client", () => {
+    // 60 cursors in a row 100 units apart; a watcher whose view is centred on the row's start.
+    const n = PRESENCE_MAX_PEERS + 10;
+    const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+    const { frames, say } = bigRoom([...ids, "watcher"]);
+    for (const [i, m] of ids.entries()) say(m, i + 1, at(i * 100, 0));
+    const watch = (x: number) =>
+      say("watcher", 999, { ...at(x, 5000), viewport: { x, y: 0, zoom: 1 } });
+    watch(0);
+    scheduler.advance(PRESENCE_TICK_MS);
+    const first = receiverView(frames.get("watcher")!);
+    const nearest = (x: number) =>
+      Array.from({ length: n }, (_, i) => i + 1)
+        .sort((a, b) => Math.abs((a - 1) * 100 - x) - Math.abs((b - 1) * 100 - x) || a - b)
+        .slice(0, PRESENCE_MAX_PEERS)
+        .sort((a, b) => a - b);
+    expect([...first.keys()].sort((a, b) => a - b)).toEqual(nearest(0));
+    // Panned to the row's far end: the first ten leave, the last ten arrive.
+    watch((n - 1) * 100);
+    scheduler.advance(PRESENCE_TICK_MS);
+    expect([...receiverView(frames.get("watcher")!).keys()].sort((a, b) => a - b)).toEqual(
+      nearest((n - 1) * 100),
+    );
+    // Back again: the first ten are shown again although none of them moved.
+    watch(0);
+    scheduler.advance(PRESENCE_TICK_MS);
+    expect([...receiverView(frames.get("watcher")!).keys()].sort((a, b) => a - b)).toEqual(
+      nearest(0),
+    );
+
+    // In view beats near: 60 cursors just below the far view's bottom edge (out of view, ~500
+    // from its centre) lose to three inside it near its right edge (~700 from its centre).
+    const far = bigRoom([...ids, "far"]);
+    for (const [i, m] of ids.entries())
+      far.say(m, i + 1, at(20_000, PRESENCE_VIEW_HEIGHT / 2 + 10 + i));
+    const inView = [3, 17, 42];
+    for (const id of inView)
+      far.say(`m${id - 1}`, id, at(20_000 + PRESENCE_VIEW_WIDTH / 2 - 20, 0));
+    far.say("far", 999, { ...at(20_000, 0), viewport: { x: 20_000, y: 0, zoom: 1 } });
+    scheduler.advance(PRESENCE_TICK_MS);
+    const held = receiverView(far.frames.get("far")!);
+    for (const id of inView) expect(held.has(id), `in-view ${id}`).toBe(true);
+    expect(held.size).toBe(PRESENCE_MAX_PEERS);
+  });
+
+  it("[P10] presence-count tells control receivers how many they are not shown, at most once a second", () => {
+    const n = PRESENCE_MAX_PEERS + 5;
+    const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+    const { room, counts, say } = bigRoom([...ids, "viewer"]);
+    room.fullFrame("viewer");
+    for (const [i, m] of ids.slice(0, PRESENCE_MAX_PEERS - 1).entries()) say(m, i + 1, at(i, 0));
+    scheduler.advance(PRESENCE_COUNT_INTERVAL_MS * 2);
+    // Everyone sees everyone: no counts at all.
+    expect(counts.size).toBe(0);
+    for (let i = PRESENCE_MAX_PEERS - 1; i < n; i++) {
+      say(ids[i]!, i + 1, at(i, 0));
+      scheduler.advance(PRESENCE_TICK_MS);
+    }
+    scheduler.advance(PRESENCE_COUNT_INTERVAL_MS);
+    expect(counts.get("viewer")!.at(-1)).toEqual({
+      type: "presence-count",
+      total: n,
+      shown: PRESENCE_MAX_PEERS,
+    });
+    expect(counts.get("m0")!.at(-1)).toEqual({
+      type: "presence-count",
+      total: n - 1,
+      shown: PRESENCE_MAX_PEERS,
+    });
+    // Six joins over 180 ms produced at most two counts (one right away, one a second later).
+    expect(counts.get("viewer")!.length).toBeLessThanOrEqual(2);
+    // Back under the bound: the hidden number returns to 0 and is said once.
+    const before = counts.get("viewer")!.length;
+    for (const m of ids.slice(PRESENCE_MAX_PEERS)) room.remove(m);
+    scheduler.advance(PRESENCE_COUNT_INTERVAL_MS * 3);
+    expect(counts.get("viewer")!.slice(before)).toEqual([
+      { type: "presence-count", total: PRESENCE_MAX_PEERS, shown: PRESENCE_MAX_PEERS },
+    ]);
+  });
+
+  it("[P11] silent viewers share one frame per tick and cost no work of their own", () => {
+    const editors = Array.from({ length: 10 }, (_, i) => `e${i}`);
+    const run = (viewers: number) => {
+      const silent = Array.from({ length: viewers }, (_, i) => `v${i}`);
+      const room = bigRoom([...editors, ...silent]);
+      for (const id of [...editors, ...silent]) room.room.fullFrame(id);
+      for (let step = 0; step < 5; step++) {
+        for (const [i, e] of editors.entries()) room.say(e, i + 1, at(step, i));
+        scheduler.advance(PRESENCE_TICK_MS);
+      }
+      const diffsBefore = room.room.stats.receiverDiffs;
+      for (let step = 0; step < 5; step++) {
+        for (const [i, e] of editors.entries()) room.say(e, i + 1, at(10 + step, i));
+        scheduler.advance(PRESENCE_TICK_MS);
+      }
+      return { ...room, silent, diffs: room.room.stats.receiverDiffs - diffsBefore };
+    };
+    const none = run(0);
+    const many = run(1000);
+    // Work per tick is the same with 0 or 1,000 silent viewers: only the editors are diffed.
+    expect(many.diffs).toBe(none.diffs);
+    expect(many.diffs).toBe(5 * editors.length);
+    const lastOf = (id: string) => many.frames.get(id)!.at(-1)!;
+    for (const v of many.silent) expect(lastOf(v)).toBe(lastOf("v0"));
+    expect(receiverView(many.frames.get("v999")!).size).toBe(editors.length);
+    // Nothing changed: nothing is sent.
+    const sent = many.room.stats.framesSent;
+    scheduler.advance(PRESENCE_TICK_MS * 10);
+    expect(many.room.stats.framesSent).toBe(sent);
+  });
+
+  it("[P12] a receiver gets at most 40 messages a second in a busy room", () => {
+    const n = PRESENCE_MAX_PEERS * 2;
+    const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+    const { room, frames, counts, say } = bigRoom([...ids, "viewer"]);
+    room.fullFrame("viewer");
+    // Everyone moves at 100 Hz and a tenth of them leave and come back every 100 ms.
+    for (let t = 0; t < 1000; t += 10) {
+      for (const [i, m] of ids.entries()) {
+        if (t % 100 === 0 && i % 10 === t / 100) room.remove(m);
+        else say(m, i + 1, at(i * 10 + t, 0));
+      }
+      scheduler.advance(10);
+    }
+    for (const id of ["viewer", "m0", "m55"]) {
+      const messages = (frames.get(id)?.length ?? 0) + (counts.get(id)?.length ?? 0);
+      expect(messages, id).toBeGreaterThan(20);
+      expect(messages, id).toBeLessThanOrEqual(40);
+    }
   });
 });

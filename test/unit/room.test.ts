@@ -12,7 +12,8 @@
  *  [R6]  A malformed binary frame closes only its sender with 4000; others keep working.
  *  [R7]  A text frame that is not a valid control message closes its sender with 4000; ping → pong.
  *  [R8]  A connection over its message-rate budget is closed with 4029.
- *  [R9]  The 101st connection is closed with 4013 (room full).
+ *  [R9]  A connection past MAX_CONNECTIONS_PER_ROOM, or an editor past MAX_EDITORS_PER_ROOM, is
+ *        closed with 4013 (room full); viewers still fit while the editor slots are full.
  *  [R10] A read-only connection cannot change the document and gets READ_ONLY.
  *  [R11] Saves are debounced but happen within SAVE_MAX_WAIT_MS even under continuous change;
  *        afterwards every connection gets `saved` with a state vector covering the change.
@@ -34,6 +35,7 @@ import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
 import { MAX_CHUNKS, splitFrame } from "../../src/shared/chunks";
 import {
   MAX_CONNECTIONS_PER_ROOM,
+  MAX_EDITORS_PER_ROOM,
   MAX_MESSAGE_BYTES,
   RATE_BUCKET_SIZE,
   SAVE_DEBOUNCE_MS,
@@ -384,23 +386,34 @@ describe("RoomServer limits", () => {
     expect(a.conn.closed).toBeNull();
   });
 
-  it("[R9] room full: the 101st connection is closed with 4013", () => {
+  it("[R9] room full: the connection past the cap is closed with 4013", () => {
     const conns: FakeConn[] = [];
     for (let i = 0; i < MAX_CONNECTIONS_PER_ROOM; i++) {
       const conn = new FakeConn(`c${i}`);
-      room.connect(conn);
+      room.connect(conn, { readOnly: i >= MAX_EDITORS_PER_ROOM });
       conns.push(conn);
     }
     expect(conns.every((c) => c.closed === null)).toBe(true);
     const extra = new FakeConn("extra");
-    room.connect(extra);
+    room.connect(extra, { readOnly: true });
     expect(extra.closed?.code).toBe(4013);
     expect(extra.frames).toEqual([]);
     expect(room.connectionCount).toBe(MAX_CONNECTIONS_PER_ROOM);
-    room.disconnect(conns[0]!);
+    room.disconnect(conns.at(-1)!);
     const again = new FakeConn("again");
-    room.connect(again);
+    room.connect(again, { readOnly: true });
     expect(again.closed).toBeNull();
+  });
+
+  it("[R9] editors past their cap are closed with 4013 while viewers still get in", () => {
+    for (let i = 0; i < MAX_EDITORS_PER_ROOM; i++) room.connect(new FakeConn(`e${i}`));
+    const editor = new FakeConn("editor");
+    room.connect(editor);
+    expect(editor.closed?.code).toBe(4013);
+    const viewer = new FakeConn("viewer");
+    room.connect(viewer, { readOnly: true });
+    expect(viewer.closed).toBeNull();
+    expect(room.connectionCount).toBe(MAX_EDITORS_PER_ROOM + 1);
   });
 
   it("[R10] a read-only connection cannot change the document and gets READ_ONLY", () => {
