@@ -39,6 +39,9 @@ const VIEW_ID_KEY = "viewId";
 const VIEW_REGISTERED_KEY = "viewRegistered";
 
 export default class SketchroomServer implements Party.Server {
+  // No `options.hibernate` (docs/scale.md): the room keeps per-connection state in memory that
+  // does not survive hibernation, and in `partykit dev` a hibernatable socket closed outside a
+  // message handler (room full, idle sweep) is never closed.
   readonly room: RoomServer;
   /** The HTTP fallback for networks that block WebSockets (party/httpTransport.ts). */
   private readonly http: HttpTransport;
@@ -57,6 +60,10 @@ export default class SketchroomServer implements Party.Server {
     });
     // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
+    // …and today's coalesced relay without interest management with `PRESENCE_MAX_PEERS=all`.
+    if (party.env.PRESENCE_MAX_PEERS === "all") {
+      this.room.presence.maxPeers = Number.POSITIVE_INFINITY;
+    }
     this.http = new HttpTransport(this.room, ({ readOnly, control }) => {
       if (!readOnly) this.ensureViewLink();
       return { readOnly, control, viewId: this.viewId ?? undefined };

@@ -72,9 +72,10 @@ export const RECONNECT_SLOW_MIN_MS = 5_000;
 // ---- Limits ---------------------------------------------------------------------------------
 
 /**
- * Connections per room, viewers included (docs/scale.md). The room uses PartyKit's hibernatable
- * sockets, which lift the platform's 100-connection cap; 1,000 is what one room was measured to
- * serve (bench/scale.ts). Bigger audiences need relay rooms (docs/scale.md).
+ * Connections per room, viewers included: what one room serves with presence bounded per
+ * receiver (bench/scale.ts, docs/scale.md). PartyKit's hosted platform itself refuses a room's
+ * 101st socket unless it hibernates, which this room cannot (docs/scale.md): there, audiences
+ * past 100 need relay rooms.
  */
 export const MAX_CONNECTIONS_PER_ROOM = 1_000;
 /**

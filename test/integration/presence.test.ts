@@ -1,11 +1,24 @@
 /**
  * Presence through a real `partykit dev` (issue 3): two clients see each other's cursor; a
  * client's presence is gone for the others within 5 s of its connection closing; the room sends
- * each receiver at most one presence frame per tick however many people move at once.
+ * each receiver at most one presence frame per tick however many people move at once; past
+ * PRESENCE_MAX_PEERS people a viewer holds that many and is told how many more there are
+ * (issue 13, docs/scale.md).
  */
+import * as decoding from "lib0/decoding";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { PRESENCE_TICK_MS } from "../../src/shared/constants";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import {
+  PRESENCE_MAX_PEERS,
+  PRESENCE_TICK_MS,
+  PRESENCE_VIEW_HEIGHT,
+  PRESENCE_VIEW_WIDTH,
+} from "../../src/shared/constants";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { awarenessFrame } from "../helpers/frames";
+import { openRawSocket, type RawSocket } from "../helpers/rawSocket";
+import { waitFor } from "../helpers/wait";
 import { connectPeer, type Peer, uniqueRoomId } from "../helpers/yclient";
 
 let server: DevServer;
@@ -15,7 +28,10 @@ beforeAll(async () => {
   server = await startDevServer();
 });
 
+const rawOpen: RawSocket[] = [];
+
 afterAll(async () => {
+  await Promise.all(rawOpen.map((s) => s.close().catch(() => {})));
   for (const p of open) await p.close().catch(() => {});
   await server?.dispose();
 });
@@ -88,5 +104,49 @@ describe("presence", () => {
     const maxFrames = Math.ceil(elapsed / PRESENCE_TICK_MS) + 2;
     expect(frames.length).toBeLessThanOrEqual(maxFrames);
     expect(frames.length).toBeGreaterThan(0);
+  });
+
+  test("[P8][P10] past PRESENCE_MAX_PEERS people, a viewer holds that many and is told how many more", async () => {
+    const room = uniqueRoomId("crowd");
+    const n = PRESENCE_MAX_PEERS + 5;
+    const viewer = await openRawSocket(`${server.wsUrl}/${room}?mode=view&control=1`);
+    rawOpen.push(viewer);
+    const editors: RawSocket[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = await openRawSocket(`${server.wsUrl}/${room}`);
+      rawOpen.push(s);
+      editors.push(s);
+      const state = {
+        user: { name: `e${i}`, color: "#1971c2" },
+        cursor: { x: PRESENCE_VIEW_WIDTH / 2 + i * 100, y: PRESENCE_VIEW_HEIGHT / 2 },
+      };
+      s.send(awarenessFrame(10_000 + i, 1, state));
+    }
+    // What a stock Yjs client makes of the viewer's awareness frames.
+    const held = new awarenessProtocol.Awareness(new Y.Doc());
+    let applied = 0;
+    const apply = () => {
+      for (; applied < viewer.binaries.length; applied++) {
+        const frame = viewer.binaries[applied]!;
+        const d = decoding.createDecoder(frame);
+        if (decoding.readVarUint(d) !== 1) continue;
+        awarenessProtocol.applyAwarenessUpdate(held, decoding.readVarUint8Array(d), "room");
+      }
+      return held.getStates().size - 1;
+    };
+    const counts = () => viewer.controls().filter((m) => m.type === "presence-count");
+    await waitFor(() => counts().some((m) => m.total === n), {
+      message: `a presence-count with total ${n}`,
+    });
+    expect(counts().at(-1)).toEqual({
+      type: "presence-count",
+      total: n,
+      shown: PRESENCE_MAX_PEERS,
+    });
+    await waitFor(() => apply() === PRESENCE_MAX_PEERS, { message: "the viewer holds the bound" });
+    // Cursors in a row from the default view's centre: the nearest are held, the farthest not.
+    expect(held.getStates().has(10_000)).toBe(true);
+    expect(held.getStates().has(10_000 + n - 1)).toBe(false);
+    expect(editors.every((s) => s.closeEvent === null)).toBe(true);
   });
 });

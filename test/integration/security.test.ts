@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import * as Y from "yjs";
 import {
-  MAX_CONNECTIONS_PER_ROOM,
+  MAX_EDITORS_PER_ROOM,
   MAX_MESSAGE_BYTES,
   MAX_PRESENCE_BYTES,
   RATE_BUCKET_SIZE,
@@ -107,11 +107,13 @@ describe("room ids", () => {
 });
 
 describe("connections per room", () => {
-  test(`connection ${MAX_CONNECTIONS_PER_ROOM + 1} is closed with ${CloseCode.ROOM_FULL}; the first ${MAX_CONNECTIONS_PER_ROOM} keep working`, async () => {
+  // The room-wide cap (1,000, viewers included) is covered by R9 and bench/scale.ts; opening a
+  // thousand sockets here would load the shared test machine for little more.
+  test(`editor ${MAX_EDITORS_PER_ROOM + 1} is closed with ${CloseCode.ROOM_FULL}; the first ${MAX_EDITORS_PER_ROOM} keep working and a viewer still gets in`, async () => {
     const room = uniqueRoomId("full");
     const writer = await peer(room);
     const others: RawSocket[] = [];
-    for (let i = 1; i < MAX_CONNECTIONS_PER_ROOM; i++) others.push(await raw(roomUrl(room)));
+    for (let i = 1; i < MAX_EDITORS_PER_ROOM; i++) others.push(await raw(roomUrl(room)));
     await waitFor(() => others.every((s) => s.controls().some((m) => m.type === "hello")), {
       message: "every connection got its hello",
     });
@@ -136,6 +138,13 @@ describe("connections per room", () => {
     );
     expect(others.filter((s) => s.closeEvent !== null)).toEqual([]);
     expect(writer.closeEvent).toBeNull();
+
+    // Viewers do not take editor slots.
+    const viewer = await raw(`${roomUrl(room)}&mode=view`);
+    await waitFor(() => viewer.controls().some((m) => m.type === "hello"), {
+      message: "the viewer got its hello",
+    });
+    expect(viewer.closeEvent).toBeNull();
 
     // A slot freed is a slot available again.
     await others.pop()!.close();
