@@ -2,8 +2,8 @@
  * `npm run bench`: every benchmark against a real `partykit dev`, one table per benchmark, each
  * figure beside its baseline from the same run; results go to bench/results.json.
  *
- * Environment: BENCH_SECONDS (presence run length, default 20), BENCH_ONLY (comma list of
- * benchmark names to run).
+ * Environment: BENCH_SECONDS (presence and scale run length, default 20), BENCH_ONLY (comma list
+ * of benchmark names to run), BENCH_SCALE_CONNECTIONS (clients in the scale room, default 1000).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -21,6 +21,7 @@ import { printTable } from "./lib/table";
 import { presenceBenchmark } from "./presence";
 import { renderBenchmark } from "./render";
 import { resilienceBenchmark } from "./resilience";
+import { scaleBenchmark } from "./scale";
 import { transportBenchmark } from "./transport";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -95,6 +96,20 @@ await section(
   "resilience",
   "Resilience: server restart → every client resynced; half-open detection (budget: 12 s silence + 1 s check)",
   () => resilienceBenchmark(),
+);
+
+await section(
+  "scale",
+  `Scale: one room, ${process.env.BENCH_SCALE_CONNECTIONS ?? 1000} clients (50 editors and 50 viewers moving cursors at 20 Hz, 3 editors editing twice a second), ${seconds} s (baseline: today's plain coalesced relay, 100 clients all moving)`,
+  () =>
+    scaleBenchmark({
+      connections: Number(process.env.BENCH_SCALE_CONNECTIONS ?? 1000),
+      editors: 50,
+      pointers: 50,
+      writers: 3,
+      seconds,
+      baseline: 100,
+    }),
 );
 
 // Sections not run this time (BENCH_ONLY) keep their previous figures.
