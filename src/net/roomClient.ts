@@ -232,6 +232,8 @@ class SyncedRoomClient implements RoomClient {
     }
     switch (message.type) {
       case "hello":
+        // A new connection: the room says how many it hides only when that is not 0.
+        this.awareness.emit("presence-count", [0]);
         this.setStatus({
           readOnly: message.readOnly,
           viewId: message.viewId ?? this.status.viewId,

@@ -8,14 +8,17 @@ const STATUS_LABEL = { active: "", idle: " (idle)", away: " (away)" } as const;
 
 export function PresenceList({
   peers,
+  more = 0,
   following,
   onFollow,
 }: {
   peers: readonly Peer[];
+  /** Others in the room whose presence the room does not send this tab (docs/scale.md). */
+  more?: number;
   following: number | null;
   onFollow: (clientId: number | null) => void;
 }) {
-  if (peers.length === 0) return null;
+  if (peers.length === 0 && more === 0) return null;
   return (
     <ul className="presence" aria-label="People in this room">
       {peers.map((p) => {
@@ -42,6 +45,15 @@ export function PresenceList({
           </li>
         );
       })}
+      {more > 0 && (
+        <li
+          className="presence-more"
+          data-testid="presence-more"
+          title={`${more} more in this room`}
+        >
+          +{more} more
+        </li>
+      )}
     </ul>
   );
 }

@@ -20,6 +20,7 @@ import { RemoteCursors } from "../presence/RemoteCursors";
 import { RemoteDrafts } from "../presence/RemoteDrafts";
 import { RemoteSelections } from "../presence/RemoteSelections";
 import { usePeers } from "../presence/usePeers";
+import { usePresenceCount } from "../presence/usePresenceCount";
 import { TEXT_TYPES } from "../shared/schema";
 import type { Point } from "../tools/geometry";
 import { DEFAULT_STYLE, newTextShape, type ShapeStyle } from "../tools/shapeFactory";
@@ -117,6 +118,7 @@ export function Room({
 
   // ---- Other people ---------------------------------------------------------------------------
   const peers = usePeers(client.awareness);
+  const morePeers = usePresenceCount(client.awareness);
   // Shapes someone else is dragging right now are drawn where they are, not where they were.
   const displayShapes = useMemo(() => applyPreviews(shapes, peers), [shapes, peers]);
   const shapesById = useMemo(() => new Map(displayShapes.map((s) => [s.id, s])), [displayShapes]);
@@ -535,7 +537,12 @@ export function Room({
         </div>
       )}
       <div className="top-right">
-        <PresenceList peers={peers} following={following} onFollow={setFollowing} />
+        <PresenceList
+          peers={peers}
+          more={morePeers}
+          following={following}
+          onFollow={setFollowing}
+        />
         <StatusBadge client={client} />
         <ShareButton client={client} />
       </div>

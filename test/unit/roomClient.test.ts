@@ -9,6 +9,8 @@
  *  [RC5] hello's readOnly reaches the status; room errors reach notice listeners.
  *  [RC6] A sync frame over the message cap (a big import, a long offline spell) goes out in
  *        chunks under the cap, the room reassembles it, and it is relayed and saved.
+ *  [RC7] The room's presence-count reaches awareness listeners as the number not shown
+ *        ("+K more", docs/scale.md), back to 0 when the client sees everyone again.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
@@ -16,10 +18,17 @@ import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
 import { createRoomClient } from "../../src/net/roomClient";
 import type { RoomClient, RoomNotice } from "../../src/net/types";
-import { MAX_MESSAGE_BYTES, MAX_TEXT_LENGTH, SAVE_MAX_WAIT_MS } from "../../src/shared/constants";
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_TEXT_LENGTH,
+  PRESENCE_COUNT_INTERVAL_MS,
+  PRESENCE_MAX_PEERS,
+  SAVE_MAX_WAIT_MS,
+} from "../../src/shared/constants";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { MessageType } from "../../src/shared/protocol";
-import { FakeScheduler, settle, validShape, writeRawShape } from "./support/fakes";
+import { awarenessFrame } from "../helpers/frames";
+import { FakeConn, FakeScheduler, settle, validShape, writeRawShape } from "./support/fakes";
 import { linkToRoom, type RoomLink } from "./support/roomLink";
 
 let scheduler: FakeScheduler;
@@ -245,5 +254,27 @@ describe("RoomClient against an in-memory room", () => {
       expect(Math.max(...binary.map((f) => f.byteLength))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
       expect(binary.filter((f) => f[0] === MessageType.Chunk).length).toBeGreaterThanOrEqual(3);
     }
+  });
+
+  it("[RC7] presence-count reaches awareness listeners as the number not shown, back to 0 when everyone is shown", async () => {
+    const crowd = Array.from({ length: PRESENCE_MAX_PEERS + 5 }, (_, i) => new FakeConn(`p${i}`));
+    for (const [i, conn] of crowd.entries()) {
+      room.connect(conn);
+      const state = { user: { name: `p${i}`, color: "#123456" }, cursor: { x: i, y: 0 } };
+      room.message(conn, awarenessFrame(500 + i, 1, state));
+    }
+    const c = client();
+    const heard: number[] = [];
+    c.awareness.on("presence-count", (n: number) => heard.push(n));
+    await drain();
+    scheduler.advance(PRESENCE_COUNT_INTERVAL_MS);
+    await drain();
+    expect(heard.at(-1)).toBe(5);
+    expect(c.awareness.getStates().size - 1).toBe(PRESENCE_MAX_PEERS);
+    // Everyone else leaves but the first ten: the client sees everyone again.
+    for (const conn of crowd.slice(10)) room.disconnect(conn);
+    scheduler.advance(PRESENCE_COUNT_INTERVAL_MS * 2);
+    await drain();
+    expect(heard.at(-1)).toBe(0);
   });
 });
