@@ -251,7 +251,12 @@ export class PresenceRelay {
       receiver = { shown: target, hiddenSent: 0 };
       // It holds its own set until the next flush moves it into the silent group. The plain
       // relay keeps no sets.
-      if (this.maxPeers !== Number.POSITIVE_INFINITY) this.receivers.set(connectionId, receiver);
+      if (this.maxPeers !== Number.POSITIVE_INFINITY) {
+        this.receivers.set(connectionId, receiver);
+        // A newcomer to a quiet crowded room hears how many it is not shown without waiting for
+        // the next change.
+        this.scheduleCounts();
+      }
     }
     const ids = [...(receiver.shown ?? this.silentShown)].filter((id) => this.isLive(id));
     if (ids.length === 0) return null;
@@ -510,6 +515,8 @@ export class PresenceRelay {
 
   /** Tells each receiver whose number of states it is not shown changed since it was last told. */
   private sendCounts(): void {
+    // Sets are only right after a flush; the pending one schedules this again.
+    if (this.pending.size > 0) return;
     this.lastCount = this.scheduler.now();
     const live = this.size;
     for (const [connectionId, receiver] of this.receivers) {

@@ -399,6 +399,12 @@ describe("PresenceRelay interest management", () => {
     });
     // Six joins over 180 ms produced at most two counts (one right away, one a second later).
     expect(counts.get("viewer")!.length).toBeLessThanOrEqual(2);
+    // A newcomer to the now quiet room is told within a second, without any change happening.
+    room.fullFrame("late");
+    scheduler.advance(PRESENCE_COUNT_INTERVAL_MS);
+    expect(counts.get("late")).toEqual([
+      { type: "presence-count", total: n, shown: PRESENCE_MAX_PEERS },
+    ]);
     // Back under the bound: the hidden number returns to 0 and is said once.
     const before = counts.get("viewer")!.length;
     for (const m of ids.slice(PRESENCE_MAX_PEERS)) room.remove(m);
