@@ -3,6 +3,7 @@
  * schema's "rotation about (x, y)" is Konva's default, and the Transformer scales one node type.
  */
 import { memo } from "react";
+import { polylineMidpoint } from "../shared/binding";
 import type { Shape } from "../shared/schema";
 import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 import { Arrow, Ellipse, Group, Line, Rect, Text } from "./konva";
@@ -50,26 +51,6 @@ export const LABEL_PADDING = 8;
 export const LABEL_FONT_SIZE = 18;
 /** Width of a line or arrow label, centred on the middle of its points. */
 const CONNECTOR_LABEL_WIDTH = 160;
-
-/** The middle of a polyline, by length (where a connector's label sits). */
-export function polylineMidpoint(points: readonly number[]): { x: number; y: number } {
-  let total = 0;
-  for (let i = 2; i + 1 < points.length; i += 2) {
-    total += Math.hypot(points[i]! - points[i - 2]!, points[i + 1]! - points[i - 1]!);
-  }
-  let left = total / 2;
-  for (let i = 2; i + 1 < points.length; i += 2) {
-    const x0 = points[i - 2]!;
-    const y0 = points[i - 1]!;
-    const seg = Math.hypot(points[i]! - x0, points[i + 1]! - y0);
-    if (seg >= left && seg > 0) {
-      const t = left / seg;
-      return { x: x0 + (points[i]! - x0) * t, y: y0 + (points[i + 1]! - y0) * t };
-    }
-    left -= seg;
-  }
-  return { x: points[0] ?? 0, y: points[1] ?? 0 };
-}
 
 /** Text inside a shape (or on a connector), wrapped and centred. */
 function Label({ shape, editing }: Props) {

@@ -203,3 +203,23 @@ export function connectorsBoundTo(shapes: Iterable<Shape>, ids: ReadonlySet<stri
   }
   return out;
 }
+
+/** The middle of a connector, by length along its points: where its label sits. */
+export function polylineMidpoint(points: readonly number[]): { x: number; y: number } {
+  let total = 0;
+  for (let i = 2; i + 1 < points.length; i += 2) {
+    total += Math.hypot(points[i]! - points[i - 2]!, points[i + 1]! - points[i - 1]!);
+  }
+  let left = total / 2;
+  for (let i = 2; i + 1 < points.length; i += 2) {
+    const x0 = points[i - 2]!;
+    const y0 = points[i - 1]!;
+    const seg = Math.hypot(points[i]! - x0, points[i + 1]! - y0);
+    if (seg >= left && seg > 0) {
+      const t = left / seg;
+      return { x: x0 + (points[i]! - x0) * t, y: y0 + (points[i + 1]! - y0) * t };
+    }
+    left -= seg;
+  }
+  return { x: points[0] ?? 0, y: points[1] ?? 0 };
+}
