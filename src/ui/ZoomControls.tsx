@@ -56,7 +56,7 @@ export function ZoomControls({ zoom, history, actions }: Props) {
           data-testid="undo"
           title="Undo — Ctrl+Z"
           aria-label="Undo"
-          disabled={!history.canUndo}
+          disabled={!history.canUndo || !actions.canRun("undo")}
           onClick={() => actions.run("undo")}
         >
           {ICONS.undo}
@@ -66,7 +66,7 @@ export function ZoomControls({ zoom, history, actions }: Props) {
           data-testid="redo"
           title="Redo — Ctrl+Shift+Z"
           aria-label="Redo"
-          disabled={!history.canRedo}
+          disabled={!history.canRedo || !actions.canRun("redo")}
           onClick={() => actions.run("redo")}
         >
           {ICONS.redo}
