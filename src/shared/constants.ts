@@ -94,3 +94,18 @@ export const MAX_BATCH_BYTES = MAX_MESSAGE_BYTES + 16;
 export const MAX_POLL_QUEUE_BYTES = 8_000_000;
 /** bytes. Browsers refuse `keepalive` fetches with bodies over 64 KiB; larger POSTs go without it. */
 export const KEEPALIVE_BODY_LIMIT = 60_000;
+
+// ---- Commands (src/actions) -----------------------------------------------------------------
+
+/** canvas units. An arrow key moves the selection this far: one unit for fine placement… */
+export const NUDGE_STEP = 1;
+/** …and this far with Shift, for moving a noticeable distance in few presses (as Excalidraw). */
+export const NUDGE_STEP_BIG = 10;
+/**
+ * ms. Ctrl/Cmd+V waits this long for the browser's paste event (which carries the system
+ * clipboard) before pasting the internal clipboard instead: the event follows the key within
+ * a few ms, and 80 ms still feels instant.
+ */
+export const PASTE_FALLBACK_MS = 80;
+/** ms. How long a notice from the room (a repaired shape, a refused write) stays on screen. */
+export const NOTICE_MS = 4_000;
