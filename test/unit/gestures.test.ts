@@ -20,7 +20,7 @@ import { ShapeStore } from "../../src/doc/shapeStore";
 import type { Shape } from "../../src/shared/schema";
 import { type Point, type Rect, round2, shapeBounds } from "../../src/tools/geometry";
 import { DEFAULT_STYLE, STICKY_SIZE, shapeFromDrag } from "../../src/tools/shapeFactory";
-import { TOOLS, type ToolName } from "../../src/tools/tools";
+import { DRAW_TOOLS, TOOLS, type ToolName } from "../../src/tools/tools";
 
 /** A board in memory: what the gestures may see and do, with every effect recorded. */
 class FakeBoard {
@@ -419,6 +419,7 @@ describe("text", () => {
 describe("registry", () => {
   test("G9 every tool has a behaviour and a cursor; a gesture's cursor and space held override it", () => {
     for (const { name } of TOOLS) expect(TOOL_BEHAVIOURS[name].cursor, name).toBeTruthy();
+    expect([...DRAW_TOOLS].sort()).toEqual(["arrow", "ellipse", "line", "pen", "rect", "sticky"]);
     expect(cursorFor("rect", undefined, false)).toBe("crosshair");
     expect(cursorFor("eraser", undefined, false)).toBe("crosshair");
     expect(cursorFor("text", undefined, false)).toBe("text");
