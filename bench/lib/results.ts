@@ -55,7 +55,11 @@ export function commitStamp(): string {
 export function chromiumVersion(): string {
   try {
     // "Chromium 156.0.8078.114 built on Debian …": keep the product and version.
-    const out = execFileSync(CHROMIUM_PATH, ["--version"], { encoding: "utf8" }).trim();
+    // Debian's launcher script prints shell noise on stderr.
+    const out = execFileSync(CHROMIUM_PATH, ["--version"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     return out.split(" built on ")[0] ?? out;
   } catch {
     return "unknown";
