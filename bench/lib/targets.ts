@@ -74,5 +74,5 @@ const OP_TEXT = { "<=": "≤", ">=": "≥" } as const;
 
 export function boundText(target: Target): string {
   if (!target.bound) return "no bound (recorded)";
-  return `${OP_TEXT[target.bound.op]} ${target.bound.value.toLocaleString("en-US")} ${target.unit}`;
+  return `${OP_TEXT[target.bound.op]} ${target.bound.value.toLocaleString("en-US")} ${target.unit}`.trimEnd();
 }
