@@ -115,8 +115,9 @@ computed from the stored figure, on the machine and at the commit of that sectio
 
 export function renderReport(results: Results, sections: readonly Section[] = SECTIONS): Report {
   const charts = new Map<string, string>();
-  const context = (result: SectionResult): RenderContext => {
-    const stamp = `run ${dateText(result.date)} · commit ${result.commit ?? UNKNOWN}`;
+  const context = (section: Section, result: SectionResult): RenderContext => {
+    const earlier = isEarlierMethod(section, result) ? " · earlier method" : "";
+    const stamp = `run ${dateText(result.date)} · commit ${result.commit ?? UNKNOWN}${earlier}`;
     return {
       stamp,
       table: (title, rows) => `\`\`\`\n${title}\n${formatTable(rows)}\n\`\`\``,
@@ -143,7 +144,7 @@ export function renderReport(results: Results, sections: readonly Section[] = SE
         "",
       );
     }
-    parts.push(section.render(result.rows, context(result)));
+    parts.push(section.render(result.rows, context(section, result)));
   }
   return { markdown: `${parts.join("\n")}\n`, charts };
 }

@@ -143,6 +143,9 @@ describe("bench report", () => {
     expect(stale).toContain("**These figures were measured by an earlier method**");
     expect(stale).toContain("Then it was measured cold.");
     expect(stale).toContain("**missed** (earlier method)");
+    expect(renderReport(older, [section]).charts.get("demo.svg")).toContain(
+      "commit 0000000 · earlier method",
+    );
   });
 
   test("a section without results says how to measure it", () => {
