@@ -104,8 +104,8 @@ Every figure on this page is read from [${RESULTS_PATH}](${RESULTS_PATH}) by \`n
 (bench/report.ts); \`npm run bench\` (bench/run.ts) measures first, stores each section with the
 date, commit and machine of its run, then renders. \`BENCH_ONLY=<section,…> npm run bench\` re-runs
 some sections and keeps the others, each with its own stamp, so sections on this page may come
-from different runs and machines: each says which. Every benchmark talks to a real \`partykit dev\`
-on loopback, and its clients share the machine's cores with the server. Sections:
+from different runs and machines: each says which. Benchmarks with a server talk to a real
+\`partykit dev\` on loopback, and their clients share the machine's cores with it. Sections:
 ${SECTIONS.map((s) => `\`${s.name}\``).join(", ")}.
 
 ## Targets at a glance
