@@ -71,7 +71,9 @@ export function shapeFromDrag(
   const minSize = opts.minSize ?? 1;
   switch (tool) {
     case "rect":
-    case "ellipse": {
+    case "ellipse":
+    case "diamond":
+    case "triangle": {
       const r = rectFromCorners(start, end, opts.square);
       if (r.width < minSize && r.height < minSize) return null;
       return { ...base(style), type: tool, ...roundRect(r) };

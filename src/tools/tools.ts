@@ -17,6 +17,8 @@ export const TOOLS = [
   { name: "hand", label: "Hand (pan)", key: "H" },
   { name: "rect", label: "Rectangle", key: "R", draws: true },
   { name: "ellipse", label: "Ellipse", key: "O", draws: true },
+  { name: "diamond", label: "Diamond", key: "D", draws: true },
+  { name: "triangle", label: "Triangle", key: "Y", draws: true },
   { name: "line", label: "Line", key: "L", draws: true },
   { name: "arrow", label: "Arrow", key: "A", draws: true },
   { name: "pen", label: "Pen", key: "P", draws: true },

@@ -419,7 +419,16 @@ describe("text", () => {
 describe("registry", () => {
   test("G9 every tool has a behaviour and a cursor; a gesture's cursor and space held override it", () => {
     for (const { name } of TOOLS) expect(TOOL_BEHAVIOURS[name].cursor, name).toBeTruthy();
-    expect([...DRAW_TOOLS].sort()).toEqual(["arrow", "ellipse", "line", "pen", "rect", "sticky"]);
+    expect([...DRAW_TOOLS].sort()).toEqual([
+      "arrow",
+      "diamond",
+      "ellipse",
+      "line",
+      "pen",
+      "rect",
+      "sticky",
+      "triangle",
+    ]);
     expect(cursorFor("rect", undefined, false)).toBe("crosshair");
     expect(cursorFor("eraser", undefined, false)).toBe("crosshair");
     expect(cursorFor("text", undefined, false)).toBe("text");

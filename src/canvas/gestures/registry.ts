@@ -16,6 +16,8 @@ export const TOOL_BEHAVIOURS: Readonly<Record<ToolName, ToolBehaviour>> = {
   hand: { cursor: "grab", start: startPan },
   rect: drawTool("rect"),
   ellipse: drawTool("ellipse"),
+  diamond: drawTool("diamond"),
+  triangle: drawTool("triangle"),
   line: drawTool("line"),
   arrow: drawTool("arrow"),
   pen: drawTool("pen"),
