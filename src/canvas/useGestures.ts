@@ -138,7 +138,13 @@ export function useGestures(opts: {
 
     const inputOf = (e: PointerEvent | MouseEvent, pointerId: number): PointerInput => {
       const screen = camera.screenPoint(e);
-      return { pointerId, screen, canvas: ctx.toCanvas(screen), shiftKey: e.shiftKey };
+      return {
+        pointerId,
+        screen,
+        canvas: ctx.toCanvas(screen),
+        shiftKey: e.shiftKey,
+        modKey: e.ctrlKey || e.metaKey,
+      };
     };
 
     const begin = (gesture: Gesture | null) => {

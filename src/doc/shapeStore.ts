@@ -12,6 +12,7 @@ import {
   type ShapeMap,
   shapeToYMap,
 } from "../shared/doc";
+import { checkReferences } from "../shared/references";
 import { OPTIONAL_KEYS, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
 import { newShapeId } from "./ids";
 import { LOCAL_ORIGIN } from "./origin";
@@ -24,6 +25,21 @@ export type ShapePatch = { id: string } & Partial<Omit<Shape, "id" | "type">>;
 type OptionalKey = (typeof OPTIONAL_KEYS)[number];
 const OPTIONAL = new Set<string>(OPTIONAL_KEYS);
 const isOptionalKey = (key: string): key is OptionalKey => OPTIONAL.has(key);
+
+/** Keys whose change can move a bound end or break a reference. */
+const REFERENCE_KEYS = new Set([
+  "x",
+  "y",
+  "width",
+  "height",
+  "rotation",
+  "points",
+  "startId",
+  "startAnchor",
+  "endId",
+  "endAnchor",
+  "frameId",
+]);
 
 /** How far a duplicate or a paste is offset from its original, in canvas units. */
 export const DUPLICATE_OFFSET = 16;
@@ -84,12 +100,34 @@ export class ShapeStore {
     return ids;
   }
 
-  /** Writes only the keys that actually change (every overwrite leaves bytes behind forever). */
+  /**
+   * Writes only the keys that actually change (every overwrite leaves bytes behind forever).
+   * Connectors bound to a shape whose geometry changed are re-routed in the same transaction,
+   * so a move and its arrows are one edit and one undo step.
+   */
   update(patches: readonly ShapePatch[]): void {
     if (patches.length === 0) return;
     this.transact(() => {
-      for (const { id, ...changes } of patches) this.applyPatch(id, changes);
+      const moved = new Set<string>();
+      for (const { id, ...changes } of patches) {
+        this.applyPatch(id, changes);
+        if (Object.keys(changes).some((k) => REFERENCE_KEYS.has(k))) moved.add(id);
+      }
+      this.fixReferences(moved);
     });
+  }
+
+  /** Re-routes connectors bound to `touched` and unbinds ends whose shape is gone (C12, C13). */
+  private fixReferences(touched: ReadonlySet<string>): void {
+    if (touched.size === 0) return;
+    for (const { id, patch } of checkReferences(this.shapes, touched)) {
+      const map = this.shapes.get(id);
+      if (!(map instanceof Y.Map)) continue;
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) map.delete(k);
+        else if (!sameValue(map.get(k), v)) map.set(k, v);
+      }
+    }
   }
 
   private applyPatch(id: string, changes: Partial<Shape>): void {
@@ -143,6 +181,7 @@ export class ShapeStore {
     if (present.length === 0) return;
     this.transact(() => {
       for (const id of present) this.shapes.delete(id);
+      this.fixReferences(new Set(present));
     });
   }
 

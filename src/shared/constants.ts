@@ -125,3 +125,8 @@ export const HIT_SLOP_PX = 16;
 export const ERASE_STEP_PX = 4;
 /** Screen px. Pen samples closer than this to the last one add nothing (simplified on pointer up). */
 export const PEN_MIN_STEP_PX = 1;
+
+// ---- Diagramming (client only) --------------------------------------------------------------
+
+/** Screen px. A line or arrow end dropped this close to a shape's outline binds to it (tldraw: ~8). */
+export const BIND_DISTANCE_PX = 10;

@@ -27,8 +27,8 @@ function typeOf(entry: unknown): string | undefined {
  * - `frameId` naming a missing shape, a shape that is not a frame, or a frame itself, goes;
  * - a connector whose bound end is off its target's anchor (a concurrent move) is re-routed.
  */
-export function checkReferences(
-  shapes: Y.Map<unknown>,
+export function checkReferences<T>(
+  shapes: Y.Map<T>,
   touched: ReadonlySet<string>,
 ): ReferenceFix[] {
   const fixes = new Map<string, Record<string, unknown>>();

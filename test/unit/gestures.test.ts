@@ -359,6 +359,49 @@ describe("draw", () => {
   });
 });
 
+describe("bind (issue 11)", () => {
+  test("G10 an arrow dropped near two shapes binds both ends on their outlines", () => {
+    const a = board.rect(100, 100, 100, 100);
+    const b = board.rect(400, 100, 100, 100);
+    const g = press("arrow", 150, 150)!; // inside a: binds to its nearest edge
+    drag(g, [[405, 130]]); // 5 px inside b's left edge
+    const arrow = board.store.read().find((s) => s.type === "arrow")!;
+    expect(arrow).toMatchObject({ startId: a, endId: b });
+    // The start sits on a's outline, the end on b's left edge.
+    expect(arrow.endAnchor).toEqual({ x: 0, y: 0.3 });
+    expect(arrow.x + arrow.points.at(-2)!).toBeCloseTo(400);
+    expect(arrow.y + arrow.points.at(-1)!).toBeCloseTo(130);
+  });
+
+  test("G10 Ctrl/Cmd held leaves the end free; far from shapes nothing binds", () => {
+    board.rect(400, 100, 100, 100);
+    const g = TOOL_BEHAVIOURS.arrow.start(ctx, at(0, 0), ctx.hitTest({ x: 0, y: 0 }))!;
+    g.pointerMove({ ...at(405, 130), modKey: true });
+    g.pointerUp({ ...at(405, 130), modKey: true });
+    const arrow = board.store.read().find((s) => s.type === "arrow")!;
+    expect(arrow.startId).toBeUndefined();
+    expect(arrow.endId).toBeUndefined();
+    expect(arrow.points).toEqual([0, 0, 405, 130]);
+  });
+
+  test("G10 moving a bound shape re-routes its arrows in the same undo step", () => {
+    const b = board.rect(400, 100, 100, 100);
+    const g = press("arrow", 0, 150)!;
+    drag(g, [[402, 150]]);
+    const arrowId = board.store.read().find((s) => s.type === "arrow")!.id;
+    board.store.update([{ id: b, x: 500, y: 200 }]);
+    const moved = board.byId(arrowId)!;
+    expect(moved.x + moved.points.at(-2)!).toBeCloseTo(500);
+    expect(moved.y + moved.points.at(-1)!).toBeCloseTo(250);
+    board.store.undo();
+    const back = board.byId(arrowId)!;
+    expect(back.x + back.points.at(-2)!).toBeCloseTo(400);
+    // Deleting the target unbinds the arrow in the same write.
+    board.store.remove([b]);
+    expect(board.byId(arrowId)?.endId).toBeUndefined();
+  });
+});
+
 describe("erase", () => {
   test("G7 a fast swipe dims every shape it crosses and removes them all on pointer up", () => {
     const a = board.rect(100, 100, 10, 10);

@@ -21,6 +21,8 @@ export interface PointerInput {
   /** The same point in canvas units, under the camera at the time of the event. */
   canvas: Point;
   shiftKey: boolean;
+  /** Ctrl or Cmd held: a line or arrow end dropped near a shape stays unbound. */
+  modKey?: boolean;
 }
 
 /** What lies under a screen point. */
