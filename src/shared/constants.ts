@@ -66,6 +66,14 @@ export const MAX_PRESENCE_BYTES = 2_048;
 export const RATE_BUCKET_SIZE = 400;
 /** …refilled at this many messages per second (a 20 Hz cursor plus edits uses a small fraction). */
 export const RATE_REFILL_PER_S = 200;
+/**
+ * How many times the room asks one connection to resend what it lacks. A well-behaved client
+ * needs one (an edit sent before its step 2, after the room lost content it had seen); a client
+ * whose own data is incomplete would answer with the same gap forever.
+ */
+export const MAX_RESYNCS_PER_CONNECTION = 3;
+/** Shape ids named in one INVALID_SHAPE error: enough to find them, bounded so the error stays small. */
+export const MAX_REPORTED_SHAPE_IDS = 50;
 /** Longest shape id and room id, in characters. */
 export const MAX_SHAPE_ID_LENGTH = 64;
 export const MAX_ROOM_ID_LENGTH = 128;
@@ -75,6 +83,13 @@ export const MAX_TEXT_LENGTH = 20_000;
 export const MAX_POINTS = 20_000;
 /** Largest absolute coordinate; beyond this a value is clamped (keeps the canvas math finite). */
 export const MAX_COORDINATE = 1e7;
+
+// ---- Room log -------------------------------------------------------------------------------
+
+/** Lines the room logs per LOG_WINDOW_MS at most: a client sending garbage at full speed must not make logging the bottleneck. */
+export const LOG_BURST = 10;
+/** ms. The window LOG_BURST counts over. */
+export const LOG_WINDOW_MS = 10_000;
 
 // ---- HTTP fallback transport (docs/transport.md) --------------------------------------------
 
