@@ -5,7 +5,7 @@
 import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
-import { jsonResponse, originAllowed, roomIdFromUrl } from "./http";
+import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
 import { HttpTransport, transportAction, VIEW_UPSTREAM_HEADER } from "./httpTransport";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
@@ -67,7 +67,7 @@ export default class SketchroomServer implements Party.Server {
     // Anything but a valid room id is refused before a room starts.
     if (roomIdFromUrl(req.url) === null) return new Response("invalid room id", { status: 400 });
     if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return new Response("origin not allowed", { status: 403 });
+      return refuseSocket(CloseCode.FORBIDDEN, "origin not allowed");
     }
     return req;
   }

@@ -11,7 +11,7 @@ import type * as Party from "partykit/server";
 import { MAX_BATCH_BYTES } from "../src/shared/constants";
 import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
 import { isValidRoomId } from "../src/shared/roomId";
-import { JSON_HEADERS, jsonResponse, originAllowed, roomIdFromUrl } from "./http";
+import { JSON_HEADERS, jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
 import {
   type HTTP_TRANSPORT_ACTIONS,
   readBodyLimited,
@@ -59,7 +59,7 @@ export default class ViewLinkServer implements Party.Server {
     if (roomIdFromUrl(req.url) === null) return new Response("invalid link", { status: 400 });
     // A view socket reads the whole board: the same allow-list as the room's own sockets.
     if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return new Response("origin not allowed", { status: 403 });
+      return refuseSocket(CloseCode.FORBIDDEN, "origin not allowed");
     }
     return req;
   }
