@@ -19,6 +19,7 @@ import {
 } from "../src/shared/constants";
 import { type BatchFrame, decodeBatch, encodeBatch } from "../src/shared/frameBatch";
 import { toBase64 } from "../src/shared/protocol";
+import { frameByteLength } from "../src/shared/utf8";
 import { jsonResponse } from "./http";
 import type { ConnectOptions, RoomConnection } from "./room";
 
@@ -203,7 +204,7 @@ class PollConnection extends HttpConnection {
     this.queue.push(
       typeof data === "string" ? { kind: "text", data } : { kind: "binary", data: data.slice() },
     );
-    this.queuedBytes += typeof data === "string" ? data.length * 3 : data.byteLength;
+    this.queuedBytes += frameByteLength(data);
     if (this.queuedBytes > MAX_POLL_QUEUE_BYTES) {
       // A client that stopped polling: like a socket whose buffer never drains.
       this.queue = [];

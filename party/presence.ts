@@ -15,6 +15,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { MAX_PRESENCE_BYTES, PRESENCE_TICK_MS } from "../src/shared/constants";
 import { MessageType } from "../src/shared/protocol";
+import { utf8ByteLength } from "../src/shared/utf8";
 
 export type PresenceResult =
   /** `ignored`: entries for client ids this connection does not own (changed nothing). */
@@ -106,7 +107,7 @@ export class PresenceRelay {
         ignored++;
         continue;
       }
-      if (e.json.length > MAX_PRESENCE_BYTES) {
+      if (utf8ByteLength(e.json) > MAX_PRESENCE_BYTES) {
         return {
           ok: false,
           reason: "too-large",

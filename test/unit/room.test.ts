@@ -22,6 +22,8 @@
  *  [R16] A frame over the message cap arrives in chunks: reassembled in order, then handled like
  *        any frame; malformed sequences close the sender with 4000, oversize ones with 4009, and
  *        the room's reassembly budget with 4029; a closed connection's pieces are freed.
+ *  [R17] Size caps count UTF-8 bytes: a text frame of multi-byte characters under 1 MB of
+ *        characters but over 1 MB of bytes is too big.
  *  [R15] Content that depends on something the room lacks is never kept aside (Yjs "pending"):
  *        the room drops it, asks its sender for a fresh step 2, and acknowledges nothing to that
  *        sender until the step 2 arrives. A peer that syncs never holds content the room lacks.
@@ -382,6 +384,27 @@ describe("RoomServer limits", () => {
     scheduler.advance(1000);
     for (let i = 0; i < 150; i++) room.message(a.conn, ping);
     expect(a.conn.closed).toBeNull();
+  });
+
+  it("[R17] the message cap counts a text frame's UTF-8 bytes, not its characters", () => {
+    // "é" is one UTF-16 unit and two UTF-8 bytes.
+    const ping = (bytes: number) => {
+      const head = '{"type":"ping","t":7,"pad":"';
+      const room = bytes - head.length - 2;
+      return `${head}${"é".repeat(Math.floor(room / 2))}${"x".repeat(room % 2)}"}`;
+    };
+    const under = join("under");
+    room.message(under.conn, ping(MAX_MESSAGE_BYTES));
+    expect(new TextEncoder().encode(ping(MAX_MESSAGE_BYTES)).byteLength).toBe(MAX_MESSAGE_BYTES);
+    expect(under.conn.closed).toBeNull();
+    expect(under.conn.controls()).toEqual([{ type: "pong", t: 7 }]);
+
+    const over = join("over");
+    const text = ping(MAX_MESSAGE_BYTES + 1);
+    expect(text.length).toBeLessThan(MAX_MESSAGE_BYTES);
+    room.message(over.conn, text);
+    expect(over.conn.closed?.code).toBe(CloseCode.MESSAGE_TOO_BIG);
+    expect(under.conn.closed).toBeNull();
   });
 
   it("[R9] room full: the 101st connection is closed with 4013", () => {
