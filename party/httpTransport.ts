@@ -18,7 +18,7 @@ import {
   SSE_KEEPALIVE_MS,
 } from "../src/shared/constants";
 import { type BatchFrame, decodeBatch, encodeBatch } from "../src/shared/frameBatch";
-import { toBase64 } from "../src/shared/protocol";
+import { CloseCode, toBase64 } from "../src/shared/protocol";
 import { frameByteLength } from "../src/shared/utf8";
 import { jsonResponse } from "./http";
 import type { ConnectOptions, RoomConnection } from "./room";
@@ -107,7 +107,12 @@ abstract class HttpConnection implements RoomConnection {
   readonly token = randomHex(16);
   closed = false;
 
-  constructor(protected readonly onEnd: (conn: HttpConnection) => void) {}
+  constructor(
+    /** The connection is over for the transport and the room. */
+    protected readonly onEnd: (conn: HttpConnection) => void,
+    /** The transport itself closed the connection: the room lets go at once. */
+    protected readonly onLeaveRoom: (conn: HttpConnection) => void,
+  ) {}
 
   abstract send(data: string | Uint8Array): void;
   /** The room closes the connection (rate limited, malformed, idle…): tell the client, end. */
@@ -122,8 +127,8 @@ class SseConnection extends HttpConnection {
   private keepalive: ReturnType<typeof setInterval> | null = null;
   readonly stream: ReadableStream<Uint8Array>;
 
-  constructor(onEnd: (conn: HttpConnection) => void) {
-    super(onEnd);
+  constructor(onEnd: (conn: HttpConnection) => void, onLeaveRoom: (conn: HttpConnection) => void) {
+    super(onEnd, onLeaveRoom);
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.controller = controller;
@@ -194,8 +199,8 @@ class PollConnection extends HttpConnection {
   /** The close frame has been handed to a poll: the connection can be forgotten. */
   private closeDelivered = false;
 
-  constructor(onEnd: (conn: HttpConnection) => void) {
-    super(onEnd);
+  constructor(onEnd: (conn: HttpConnection) => void, onLeaveRoom: (conn: HttpConnection) => void) {
+    super(onEnd, onLeaveRoom);
     this.armIdle();
   }
 
@@ -206,10 +211,13 @@ class PollConnection extends HttpConnection {
     );
     this.queuedBytes += frameByteLength(data);
     if (this.queuedBytes > MAX_POLL_QUEUE_BYTES) {
-      // A client that stopped polling: like a socket whose buffer never drains.
+      // A client that stopped polling: like a socket whose buffer never drains. The room lets
+      // go now; the close stays queued for the next poll (or the idle timer), so a client that
+      // comes back learns why instead of meeting an unknown connection.
       this.queue = [];
-      this.close(1011, "slow consumer");
-      this.onEnd(this);
+      this.queuedBytes = 0;
+      this.close(CloseCode.SLOW_CONSUMER, "slow consumer");
+      this.onLeaveRoom(this);
       return;
     }
     this.wake();
@@ -302,7 +310,7 @@ export class HttpTransport {
     switch (action) {
       case "sse": {
         if (req.method !== "GET") return jsonResponse(405, { error: "method not allowed" });
-        const conn = new SseConnection((c) => this.end(c));
+        const conn = new SseConnection(this.ended, this.leftRoom);
         this.start(conn, readOnly, control);
         return new Response(conn.stream, {
           headers: {
@@ -315,7 +323,7 @@ export class HttpTransport {
       }
       case "open": {
         if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed" });
-        const conn = new PollConnection((c) => this.end(c));
+        const conn = new PollConnection(this.ended, this.leftRoom);
         this.start(conn, readOnly, control);
         return jsonResponse(200, { id: conn.id, token: conn.token });
       }
@@ -344,6 +352,9 @@ export class HttpTransport {
     for (const conn of [...this.connections.values()]) conn.close(code, reason);
   }
 
+  private readonly ended = (conn: HttpConnection) => this.end(conn);
+  private readonly leftRoom = (conn: HttpConnection) => this.room.disconnect(conn);
+
   private start(conn: HttpConnection, readOnly: boolean, control: boolean): void {
     this.connections.set(conn.id, conn);
     this.room.connect(conn, this.connectOptions({ readOnly, control }));
@@ -361,7 +372,7 @@ export class HttpTransport {
     } catch {
       // A broken batch is a malformed message, like a broken frame on a socket.
       this.room.disconnect(conn);
-      conn.close(4000, "malformed batch");
+      conn.close(CloseCode.MALFORMED, "malformed batch");
       return jsonResponse(400, { error: "malformed batch" });
     }
     for (const frame of frames) {

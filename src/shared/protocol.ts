@@ -85,6 +85,11 @@ export const CloseCode = {
   RATE_LIMITED: 4029,
   /** The room already holds its maximum number of connections. Retry slowly. */
   ROOM_FULL: 4013,
+  /**
+   * RFC 6455 1011. The HTTP fallback's long poller left more than MAX_POLL_QUEUE_BYTES
+   * unfetched, like a socket whose buffer never drains. Retry: a fresh sync catches up.
+   */
+  SLOW_CONSUMER: 1011,
   /** Client side: no message heard for too long; the socket is replaced. Retry. */
   DEAD_CONNECTION: 4100,
 } as const;
