@@ -6,12 +6,8 @@
  * connection's pieces are freed at once.
  */
 import * as decoding from "lib0/decoding";
-import {
-  MAX_ASSEMBLED_BYTES,
-  MAX_CHUNKS,
-  MAX_ROOM_ASSEMBLY_BYTES,
-  readChunk,
-} from "../src/shared/chunks";
+import { readChunk } from "../src/shared/chunks";
+import { MAX_ASSEMBLED_BYTES, MAX_CHUNKS, MAX_ROOM_ASSEMBLY_BYTES } from "../src/shared/constants";
 import { CloseCode, MessageType } from "../src/shared/protocol";
 
 export type Assembled =

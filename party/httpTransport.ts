@@ -11,6 +11,8 @@
  * The token (128 random bits) is the connection's capability: its id alone lets no one write.
  */
 import {
+  DRAIN_LIMIT_BYTES,
+  HTTP_TOKEN_BYTES,
   LONG_POLL_HOLD_MS,
   LONG_POLL_IDLE_MS,
   MAX_BATCH_BYTES,
@@ -96,15 +98,12 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
   return out;
 }
 
-/** bytes. How much of an oversized body is read (and dropped) to answer it cleanly. */
-const DRAIN_LIMIT_BYTES = 8 * MAX_BATCH_BYTES;
-
 const encoder = new TextEncoder();
 
 /** One fallback connection, seen by the room as any other connection. */
 abstract class HttpConnection implements RoomConnection {
   readonly id = `http-${crypto.randomUUID()}`;
-  readonly token = randomHex(16);
+  readonly token = randomHex(HTTP_TOKEN_BYTES);
   closed = false;
 
   constructor(
@@ -300,10 +299,6 @@ export class HttpTransport {
     }) => ConnectOptions,
   ) {}
 
-  get size(): number {
-    return this.connections.size;
-  }
-
   async handle(req: Request, action: HttpTransportAction, readOnly: boolean): Promise<Response> {
     const url = new URL(req.url);
     const control = url.searchParams.get("control") === "1";
@@ -345,11 +340,6 @@ export class HttpTransport {
         return jsonResponse(404, { error: `unknown action ${String(never)}` });
       }
     }
-  }
-
-  /** Ends every connection (the room is shutting down). */
-  closeAll(code: number, reason: string): void {
-    for (const conn of [...this.connections.values()]) conn.close(code, reason);
   }
 
   private readonly ended = (conn: HttpConnection) => this.end(conn);

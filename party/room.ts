@@ -44,7 +44,6 @@ import {
 import type { SnapshotStore } from "./storage";
 import { isWellFormedUpdate } from "./updateGuard";
 
-export { REPAIR_ORIGIN } from "./roomDocument";
 export type { RoomConnection } from "./session";
 
 export interface ConnectOptions {
@@ -127,7 +126,7 @@ export class RoomServer {
   }
 
   /** Whether a new connection would be refused because the room is full. */
-  isFull(): boolean {
+  private isFull(): boolean {
     return this.sessions.size >= MAX_CONNECTIONS_PER_ROOM;
   }
 

@@ -14,7 +14,7 @@ import { MessageType } from "../src/shared/protocol";
 import { isWellFormedUpdate } from "./updateGuard";
 
 /** Origin of the room's own repair transactions. */
-export const REPAIR_ORIGIN = "room-repair";
+const REPAIR_ORIGIN = "room-repair";
 const STORAGE_ORIGIN = "room-storage";
 
 export interface DocumentStats {

@@ -3,7 +3,7 @@
  * RoomServer. All room logic lives in room.ts, which never sees a real socket.
  */
 import type * as Party from "partykit/server";
-import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
+import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
 import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
 import { HttpTransport, transportAction, VIEW_UPSTREAM_HEADER } from "./httpTransport";
@@ -24,7 +24,7 @@ function adapt(connection: Party.Connection): RoomConnection {
     id: `${connection.id}~${++socketSeq}`,
     send: (data) => {
       // A socket closed under us (network drop) is not an error for the room.
-      if (connection.readyState === 1) connection.send(data);
+      if (connection.readyState === SOCKET_OPEN) connection.send(data);
     },
     close: (code, reason) => connection.close(code, reason),
   };
@@ -155,7 +155,7 @@ export default class SketchroomServer implements Party.Server {
     // compatibility date) a client waits out its own close timeout (30 s in `ws`, which
     // y-websocket and y-partykit use in Node) before it may open the next socket.
     try {
-      connection.close(1000, "closed");
+      connection.close(WsCloseCode.NORMAL, "closed");
     } catch {
       // Already gone.
     }

@@ -6,6 +6,7 @@
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { WsCloseCode } from "./protocol";
 
 export const FrameKind = { Binary: 0, Text: 1, Close: 2 } as const;
 
@@ -70,7 +71,7 @@ export function decodeBatch(bytes: Uint8Array): BatchFrame[] {
         break;
       case FrameKind.Close: {
         const parsed = JSON.parse(textDecoder.decode(data)) as { code?: unknown; reason?: unknown };
-        const code = typeof parsed?.code === "number" ? parsed.code : 1005;
+        const code = typeof parsed?.code === "number" ? parsed.code : WsCloseCode.NO_STATUS;
         const reason = typeof parsed?.reason === "string" ? parsed.reason : "";
         frames.push({ kind: "close", code, reason });
         break;

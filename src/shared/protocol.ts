@@ -29,8 +29,8 @@ export const MessageType = {
 
 const Ping = v.object({ type: v.literal("ping"), t: v.pipe(v.number(), v.finite()) });
 
-export const ClientControlMessage = v.variant("type", [Ping]);
-export type ClientControlMessage = v.InferOutput<typeof ClientControlMessage>;
+const ClientControlMessage = v.variant("type", [Ping]);
+type ClientControlMessage = v.InferOutput<typeof ClientControlMessage>;
 
 // ---- Control messages: room → client -----------------------------------------------------------
 
@@ -67,8 +67,6 @@ export type ServerControlMessage =
   | { type: "saved"; sv: string; seq?: number }
   | { type: "error"; code: ErrorCode; message: string; ids?: string[] };
 
-export type ServerControlMessageType = ServerControlMessage["type"];
-
 // ---- Close codes -------------------------------------------------------------------------------
 
 /** WebSocket close codes the room uses (4000–4999 are the application's). */
@@ -95,8 +93,24 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** RFC 6455 close code 1009, "Message Too Big". */
-const WS_MESSAGE_TOO_BIG = 1009;
+/** RFC 6455 close codes the room and its parties use or read. */
+export const WsCloseCode = {
+  NORMAL: 1000,
+  /** A close frame without a code. */
+  NO_STATUS: 1005,
+  MESSAGE_TOO_BIG: 1009,
+  INTERNAL_ERROR: 1011,
+  /** The server is restarting: reconnect. */
+  SERVICE_RESTART: 1012,
+} as const;
+
+/** WebSocket readyState OPEN (the platform's `WebSocket.OPEN`, absent from workerd's typings here). */
+export const SOCKET_OPEN = 1;
+
+/** 4000–4999: codes an application defines (ours are CloseCode). */
+export function isApplicationCloseCode(code: number): boolean {
+  return code >= 4000 && code < 5000;
+}
 
 export type RetryPolicy = "retry" | "retry-slowly" | "stop";
 
@@ -108,7 +122,7 @@ export function retryPolicyFor(code: number): RetryPolicy {
     case CloseCode.MESSAGE_TOO_BIG:
     // The platform's own "Message Too Big": workerd closes a socket whose frame passes 1 MiB
     // before the room sees it. Retrying would send the same frame again.
-    case WS_MESSAGE_TOO_BIG:
+    case WsCloseCode.MESSAGE_TOO_BIG:
       return "stop";
     case CloseCode.RATE_LIMITED:
     case CloseCode.ROOM_FULL:

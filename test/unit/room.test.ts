@@ -33,8 +33,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
-import { MAX_CHUNKS, splitFrame } from "../../src/shared/chunks";
+import { splitFrame } from "../../src/shared/chunks";
 import {
+  MAX_CHUNKS,
   MAX_CONNECTIONS_PER_ROOM,
   MAX_MESSAGE_BYTES,
   RATE_BUCKET_SIZE,
