@@ -19,6 +19,7 @@ import {
   MAX_POLL_QUEUE_BYTES,
   SSE_KEEPALIVE_MS,
 } from "../src/shared/constants";
+import { exhaustive } from "../src/shared/exhaustive";
 import { type BatchFrame, decodeBatch, encodeBatch } from "../src/shared/frameBatch";
 import { CloseCode, toBase64 } from "../src/shared/protocol";
 import { frameByteLength } from "../src/shared/utf8";
@@ -335,10 +336,8 @@ export class HttpTransport {
       }
       case "send":
         return this.send(req, url);
-      default: {
-        const never: never = action;
-        return jsonResponse(404, { error: `unknown action ${String(never)}` });
-      }
+      default:
+        return exhaustive(action);
     }
   }
 
@@ -378,10 +377,8 @@ export class HttpTransport {
           conn.dispose();
           this.end(conn);
           break;
-        default: {
-          const never: never = frame;
-          void never;
-        }
+        default:
+          exhaustive(frame);
       }
     }
     return new Response(null, { status: 204, headers: NO_STORE });

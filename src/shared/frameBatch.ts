@@ -6,6 +6,7 @@
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { exhaustive } from "./exhaustive";
 import { WsCloseCode } from "./protocol";
 
 export const FrameKind = { Binary: 0, Text: 1, Close: 2 } as const;
@@ -37,10 +38,8 @@ export function encodeBatch(frames: readonly BatchFrame[]): Uint8Array<ArrayBuff
         kind = FrameKind.Close;
         bytes = textEncoder.encode(JSON.stringify({ code: frame.code, reason: frame.reason }));
         break;
-      default: {
-        const never: never = frame;
-        throw new Error(`unknown frame ${String(never)}`);
-      }
+      default:
+        exhaustive(frame);
     }
     encoding.writeVarUint(encoder, bytes.byteLength);
     encoding.writeUint8(encoder, kind);
