@@ -1,6 +1,6 @@
 /**
  * The thin PartyKit adapter: one Durable Object per room, forwarding sockets and HTTP to
- * RoomServer. All room logic lives in room.ts, which never sees a real socket.
+ * RoomServer (room.ts and the modules behind it), which never sees a real socket.
  */
 import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";

@@ -42,9 +42,7 @@ export type ErrorCode =
   /** The write would take the document over its size cap; it was not applied. */
   | "DOCUMENT_TOO_LARGE"
   /** A presence state over the size cap was ignored. */
-  | "PRESENCE_TOO_LARGE"
-  /** A message could not be understood. */
-  | "MALFORMED";
+  | "PRESENCE_TOO_LARGE";
 
 export type ServerControlMessage =
   /** First message on every connection. */
@@ -75,7 +73,7 @@ export const CloseCode = {
   MALFORMED: 4000,
   /** Room id outside [A-Za-z0-9_-]{1,128}. Do not retry. */
   INVALID_ROOM: 4001,
-  /** Origin not allowed, or a bad capability token. Do not retry. */
+  /** Origin not allowed: the socket is accepted and closed at once (party/http.ts). Do not retry. */
   FORBIDDEN: 4003,
   /** A message over 1 MB. Do not retry: it would be sent again. */
   MESSAGE_TOO_BIG: 4009,
