@@ -24,6 +24,8 @@
  *        the room's reassembly budget with 4029; a closed connection's pieces are freed.
  *  [R17] Size caps count UTF-8 bytes: a text frame of multi-byte characters under 1 MB of
  *        characters but over 1 MB of bytes is too big.
+ *  [R18] A connection the room has heard nothing from for SERVER_IDLE_TIMEOUT_MS is closed with
+ *        4100 (half-open paths never deliver a close); the sweep runs only while anyone is connected.
  *  [R15] Content that depends on something the room lacks is never kept aside (Yjs "pending"):
  *        the room drops it, asks its sender for a fresh step 2, and acknowledges nothing to that
  *        sender until the step 2 arrives. A peer that syncs never holds content the room lacks.
@@ -41,6 +43,8 @@ import {
   RATE_BUCKET_SIZE,
   SAVE_DEBOUNCE_MS,
   SAVE_MAX_WAIT_MS,
+  SERVER_IDLE_TIMEOUT_MS,
+  SERVER_SWEEP_MS,
 } from "../../src/shared/constants";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { CloseCode, fromBase64, MessageType } from "../../src/shared/protocol";
@@ -406,6 +410,30 @@ describe("RoomServer limits", () => {
     room.message(over.conn, text);
     expect(over.conn.closed?.code).toBe(CloseCode.MESSAGE_TOO_BIG);
     expect(under.conn.closed).toBeNull();
+  });
+
+  it("[R18] a connection silent past SERVER_IDLE_TIMEOUT_MS is closed with 4100; one that pings stays; the sweep stops with the room empty", () => {
+    const quiet = join("quiet");
+    const chatty = join("chatty");
+    const ping = JSON.stringify({ type: "ping", t: 1 });
+    for (let t = 0; t <= SERVER_IDLE_TIMEOUT_MS + SERVER_SWEEP_MS; t += SERVER_SWEEP_MS) {
+      room.message(chatty.conn, ping);
+      scheduler.advance(SERVER_SWEEP_MS);
+    }
+    expect(quiet.conn.closed?.code).toBe(CloseCode.DEAD_CONNECTION);
+    expect(chatty.conn.closed).toBeNull();
+    expect(room.connectionCount).toBe(1);
+    room.disconnect(chatty.conn);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it("[R18] nobody is closed for idleness before SERVER_IDLE_TIMEOUT_MS", () => {
+    const quiet = join("quiet");
+    scheduler.advance(SERVER_IDLE_TIMEOUT_MS);
+    expect(quiet.conn.closed).toBeNull();
+    scheduler.advance(SERVER_SWEEP_MS + 1);
+    expect(quiet.conn.closed?.code).toBe(CloseCode.DEAD_CONNECTION);
+    expect(scheduler.pending).toBe(0);
   });
 
   it("[R9] room full: the 101st connection is closed with 4013", () => {
