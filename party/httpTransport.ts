@@ -54,6 +54,53 @@ export function transportAction(url: string): HttpTransportAction | null {
 }
 
 const NO_STORE = { "cache-control": "no-store" };
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  // no-transform: proxies that gzip or buffer a stream would hold events back.
+  "cache-control": "no-store, no-transform",
+  "x-accel-buffering": "no",
+};
+const BATCH_HEADERS = { "content-type": "application/octet-stream", ...NO_STORE };
+
+/** One Server-Sent Event. A data line ends at a newline: every line of `data` gets its own. */
+function sseEvent(event: string, data: string): string {
+  const lines = data
+    .split("\n")
+    .map((line) => `data: ${line}`)
+    .join("\n");
+  return `event: ${event}\n${lines}\n\n`;
+}
+
+/**
+ * The fallback's answer to a request refused outright (an Origin not allowed), like
+ * refuseSocket in http.ts: a connection that ends at once with `code`, so the client reads a
+ * close code (4003: stop) rather than an HTTP status it would take for a network failure and
+ * retry forever. No room starts. `open` hands out a placeholder session whose every poll is that
+ * close.
+ */
+export function refuseTransport(
+  action: HttpTransportAction,
+  code: number,
+  reason: string,
+  headers: Record<string, string> = {},
+): Response {
+  switch (action) {
+    case "sse":
+      return new Response(sseEvent("close", JSON.stringify({ code, reason })), {
+        headers: { ...SSE_HEADERS, ...headers },
+      });
+    case "open":
+      return jsonResponse(200, { id: "refused", token: "refused" }, headers);
+    case "poll":
+      return new Response(encodeBatch([{ kind: "close", code, reason }]), {
+        headers: { ...BATCH_HEADERS, ...headers },
+      });
+    case "send":
+      return jsonResponse(403, { error: reason }, headers);
+    default:
+      return exhaustive(action);
+  }
+}
 
 function randomHex(bytes: number): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
@@ -169,12 +216,8 @@ class SseConnection extends HttpConnection {
   }
 
   private write(event: string, data: string): void {
-    // A data line ends at a newline; JSON from the room has none, but never trust that.
-    const lines = data
-      .split("\n")
-      .map((line) => `data: ${line}`)
-      .join("\n");
-    this.raw(`event: ${event}\n${lines}\n\n`);
+    // JSON from the room has no newline, but never trust that: sseEvent splits lines.
+    this.raw(sseEvent(event, data));
   }
 
   private raw(text: string): void {
@@ -308,14 +351,7 @@ export class HttpTransport {
         if (req.method !== "GET") return jsonResponse(405, { error: "method not allowed" });
         const conn = new SseConnection(this.ended, this.leftRoom);
         this.start(conn, readOnly, control);
-        return new Response(conn.stream, {
-          headers: {
-            "content-type": "text/event-stream; charset=utf-8",
-            // no-transform: proxies that gzip or buffer a stream would hold events back.
-            "cache-control": "no-store, no-transform",
-            "x-accel-buffering": "no",
-          },
-        });
+        return new Response(conn.stream, { headers: SSE_HEADERS });
       }
       case "open": {
         if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed" });
@@ -330,9 +366,7 @@ export class HttpTransport {
         if (!(found instanceof PollConnection))
           return jsonResponse(400, { error: "not a polling connection" });
         const frames = await found.poll();
-        return new Response(encodeBatch(frames), {
-          headers: { "content-type": "application/octet-stream", ...NO_STORE },
-        });
+        return new Response(encodeBatch(frames), { headers: BATCH_HEADERS });
       }
       case "send":
         return this.send(req, url);

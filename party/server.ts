@@ -6,7 +6,12 @@ import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
 import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
-import { HttpTransport, transportAction, VIEW_UPSTREAM_HEADER } from "./httpTransport";
+import {
+  HttpTransport,
+  refuseTransport,
+  transportAction,
+  VIEW_UPSTREAM_HEADER,
+} from "./httpTransport";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
 
@@ -78,8 +83,9 @@ export default class SketchroomServer implements Party.Server {
     // Only the view party, over a stub (which skips this hook), may mark a request read-only.
     req.headers.delete(VIEW_UPSTREAM_HEADER);
     // The fallback transport reads and writes the board like a socket: same allow-list.
-    if (transportAction(req.url) !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return jsonResponse(403, { error: "origin not allowed" }, CORS);
+    const action = transportAction(req.url);
+    if (action !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
+      return refuseTransport(action, CloseCode.FORBIDDEN, "origin not allowed", CORS);
     }
     return req;
   }

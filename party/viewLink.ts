@@ -21,6 +21,7 @@ import { JSON_HEADERS, jsonResponse, originAllowed, refuseSocket, roomIdFromUrl 
 import {
   type HTTP_TRANSPORT_ACTIONS,
   readBodyLimited,
+  refuseTransport,
   transportAction,
   VIEW_UPSTREAM_HEADER,
 } from "./httpTransport";
@@ -51,7 +52,7 @@ export default class ViewLinkServer implements Party.Server {
         return jsonResponse(400, { error: "invalid link" });
       }
       if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-        return jsonResponse(403, { error: "origin not allowed" });
+        return refuseTransport(action, CloseCode.FORBIDDEN, "origin not allowed");
       }
       return req;
     }

@@ -14,6 +14,7 @@ import {
   RATE_BUCKET_SIZE,
 } from "../../src/shared/constants";
 import { getShapes } from "../../src/shared/doc";
+import { decodeBatch, encodeBatch } from "../../src/shared/frameBatch";
 import { CloseCode, retryPolicyFor } from "../../src/shared/protocol";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import { awarenessFrame, emptyStep1, isSyncFrame, updateFrame } from "../helpers/frames";
@@ -411,6 +412,37 @@ describe("Origin allow-list", () => {
     expect(status.state).toBe("offline");
     expect(status.fatal).toMatch(/not allowed/);
     expect(attempts).toHaveLength(1);
+  });
+
+  test("[OR2] the HTTP fallback from another site ends at once with 4003 too (SSE and long polling)", async () => {
+    const base = `${server.url}/parties/main/${uniqueRoomId("origin-http")}`;
+    const evil = { origin: EVIL_ORIGIN };
+    const sse = await fetch(`${base}/sse?control=1`, { headers: evil });
+    expect(sse.status).toBe(200);
+    const events = await sse.text();
+    expect(events).toMatch(/^event: close\ndata: /);
+    expect(JSON.parse(events.split("data: ")[1]!)).toMatchObject({ code: CloseCode.FORBIDDEN });
+
+    const open = await fetch(`${base}/open?control=1`, { method: "POST", headers: evil });
+    expect(open.status).toBe(200);
+    const { id, token } = (await open.json()) as { id: string; token: string };
+    const poll = await fetch(`${base}/poll?id=${id}&token=${token}`, { headers: evil });
+    expect(decodeBatch(new Uint8Array(await poll.arrayBuffer()))).toEqual([
+      { kind: "close", code: CloseCode.FORBIDDEN, reason: "origin not allowed" },
+    ]);
+    const send = await fetch(`${base}/send?id=${id}&token=${token}`, {
+      method: "POST",
+      headers: evil,
+      body: encodeBatch([]),
+    });
+    expect(send.status).toBe(403);
+
+    // The allowed site gets a real connection.
+    const good = await fetch(`${base}/open?control=1`, {
+      method: "POST",
+      headers: { origin: GOOD_ORIGIN },
+    });
+    expect(((await good.json()) as { id: string }).id).toMatch(/^http-/);
   });
 
   test("[OR1] view-only sockets are held to the same allow-list", async () => {
