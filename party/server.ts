@@ -1,12 +1,17 @@
 /**
  * The thin PartyKit adapter: one Durable Object per room, forwarding sockets and HTTP to
- * RoomServer. All room logic lives in room.ts, which never sees a real socket.
+ * RoomServer (room.ts and the modules behind it), which never sees a real socket.
  */
 import type * as Party from "partykit/server";
-import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
+import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
-import { jsonResponse, originAllowed, roomIdFromUrl } from "./http";
-import { HttpTransport, transportAction, VIEW_UPSTREAM_HEADER } from "./httpTransport";
+import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
+import {
+  HttpTransport,
+  refuseTransport,
+  transportAction,
+  VIEW_UPSTREAM_HEADER,
+} from "./httpTransport";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
 
@@ -24,7 +29,7 @@ function adapt(connection: Party.Connection): RoomConnection {
     id: `${connection.id}~${++socketSeq}`,
     send: (data) => {
       // A socket closed under us (network drop) is not an error for the room.
-      if (connection.readyState === 1) connection.send(data);
+      if (connection.readyState === SOCKET_OPEN) connection.send(data);
     },
     close: (code, reason) => connection.close(code, reason),
   };
@@ -67,7 +72,7 @@ export default class SketchroomServer implements Party.Server {
     // Anything but a valid room id is refused before a room starts.
     if (roomIdFromUrl(req.url) === null) return new Response("invalid room id", { status: 400 });
     if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return new Response("origin not allowed", { status: 403 });
+      return refuseSocket(CloseCode.FORBIDDEN, "origin not allowed");
     }
     return req;
   }
@@ -78,8 +83,9 @@ export default class SketchroomServer implements Party.Server {
     // Only the view party, over a stub (which skips this hook), may mark a request read-only.
     req.headers.delete(VIEW_UPSTREAM_HEADER);
     // The fallback transport reads and writes the board like a socket: same allow-list.
-    if (transportAction(req.url) !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return jsonResponse(403, { error: "origin not allowed" }, CORS);
+    const action = transportAction(req.url);
+    if (action !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
+      return refuseTransport(action, CloseCode.FORBIDDEN, "origin not allowed", CORS);
     }
     return req;
   }
@@ -155,7 +161,7 @@ export default class SketchroomServer implements Party.Server {
     // compatibility date) a client waits out its own close timeout (30 s in `ws`, which
     // y-websocket and y-partykit use in Node) before it may open the next socket.
     try {
-      connection.close(1000, "closed");
+      connection.close(WsCloseCode.NORMAL, "closed");
     } catch {
       // Already gone.
     }

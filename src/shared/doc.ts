@@ -15,17 +15,12 @@ import {
   TEXT_TYPES,
 } from "./schema";
 
-export const SHAPES_KEY = "shapes";
+const SHAPES_KEY = "shapes";
 
 export type ShapeMap = Y.Map<unknown>;
 
 export function getShapes(doc: Y.Doc): Y.Map<ShapeMap> {
   return doc.getMap<ShapeMap>(SHAPES_KEY);
-}
-
-/** Plain JSON of one entry of the shapes map (nested Y.Array / Y.Text become arrays / strings). */
-export function entryToJSON(value: unknown): unknown {
-  return value instanceof Y.Map ? value.toJSON() : value;
 }
 
 export function checkEntry(id: string, value: unknown): CheckResult {

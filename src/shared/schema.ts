@@ -59,13 +59,13 @@ export type Dash = (typeof DASH_STYLES)[number];
 export const SHAPE_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_SHAPE_ID_LENGTH}}$`);
 export const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
 /** fractional-indexing keys are base-62 digits; we also bound the length. */
-export const Z_PATTERN = /^[0-9A-Za-z]{1,200}$/;
+const Z_PATTERN = /^[0-9A-Za-z]{1,200}$/;
 
 export const DEFAULT_STROKE = "#1e1e1e";
 export const DEFAULT_STICKY_FILL = "#ffec99";
 export const DEFAULT_STROKE_WIDTH = 2;
 export const MAX_STROKE_WIDTH = 100;
-export const DEFAULT_Z = "a0";
+const DEFAULT_Z = "a0";
 /** Text and sticky notes: font size in canvas units. */
 export const DEFAULT_FONT_SIZE = 20;
 export const MIN_FONT_SIZE = 4;
@@ -138,9 +138,6 @@ export const OPTIONAL_KEYS = [
   "frameId",
   "name",
 ] as const satisfies readonly (keyof Shape)[];
-
-/** Data from a peer that has not been checked yet: a different type, so a skipped check is a compile error. */
-export type UncheckedShape = { readonly __unchecked: true } & Record<string, unknown>;
 
 const finite = v.pipe(v.number(), v.finite());
 const coordinate = v.pipe(finite, v.minValue(-MAX_COORDINATE), v.maxValue(MAX_COORDINATE));

@@ -4,7 +4,9 @@
  * between rooms. Nothing is mocked; hostile frames are built by hand and sent on bare sockets.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import WS from "ws";
 import * as Y from "yjs";
+import { createRoomClient } from "../../src/net/roomClient";
 import {
   MAX_CONNECTIONS_PER_ROOM,
   MAX_MESSAGE_BYTES,
@@ -12,6 +14,7 @@ import {
   RATE_BUCKET_SIZE,
 } from "../../src/shared/constants";
 import { getShapes } from "../../src/shared/doc";
+import { decodeBatch, encodeBatch } from "../../src/shared/frameBatch";
 import { CloseCode, retryPolicyFor } from "../../src/shared/protocol";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import { awarenessFrame, emptyStep1, isSyncFrame, updateFrame } from "../helpers/frames";
@@ -357,23 +360,99 @@ describe("presence", () => {
 });
 
 describe("Origin allow-list", () => {
-  test("an upgrade from another site gets 403; the allowed site, the app itself and no Origin connect", async () => {
+  /**
+   * What a socket from `origin` meets: the close code it is sent at once, "open" once the room
+   * greets it, or the HTTP status of a refused upgrade (which a browser never shows the page).
+   */
+  async function originOutcome(url: string, origin?: string): Promise<number | "open"> {
+    let s: RawSocket;
+    try {
+      s = await raw(url, origin);
+    } catch (err) {
+      if (err instanceof UpgradeRefused) return err.status;
+      throw err;
+    }
+    return waitFor(
+      (): number | "open" | null =>
+        s.closeEvent?.code ?? (s.controls().some((m) => m.type === "hello") ? "open" : null),
+      { message: `hello or close for origin ${origin}` },
+    );
+  }
+
+  test("[OR1] a socket from another site is closed with 4003 (stop); the allowed site, the app itself and no Origin connect", async () => {
     const room = uniqueRoomId("origin");
-    expect(await upgradeStatus(roomUrl(room), { origin: EVIL_ORIGIN })).toBe(403);
-    expect(await upgradeStatus(roomUrl(room), { origin: "null" })).toBe(403);
-    expect(await upgradeStatus(roomUrl(room), { origin: GOOD_ORIGIN })).toBe("open");
-    expect(await upgradeStatus(roomUrl(room), { origin: server.url })).toBe("open");
-    expect(await upgradeStatus(roomUrl(room))).toBe("open");
+    expect(await originOutcome(roomUrl(room), EVIL_ORIGIN)).toBe(CloseCode.FORBIDDEN);
+    expect(await originOutcome(roomUrl(room), "null")).toBe(CloseCode.FORBIDDEN);
+    expect(retryPolicyFor(CloseCode.FORBIDDEN)).toBe("stop");
+    expect(await originOutcome(roomUrl(room), GOOD_ORIGIN)).toBe("open");
+    expect(await originOutcome(roomUrl(room), server.url)).toBe("open");
+    expect(await originOutcome(roomUrl(room))).toBe("open");
   });
 
-  test("view-only sockets are held to the same allow-list", async () => {
+  test("[OR1] Sketchroom's own client on a disallowed page stops: offline with a reason, one attempt", async () => {
+    const attempts: number[] = [];
+    // The `ws` WebSocket with the Origin header a browser on EVIL_ORIGIN would send.
+    class EvilPageWebSocket extends WS {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        attempts.push(Date.now());
+        super(url, protocols, { origin: EVIL_ORIGIN });
+      }
+    }
+    const client = createRoomClient(uniqueRoomId("origin-client"), {
+      host: `127.0.0.1:${server.port}`,
+      WebSocket: EvilPageWebSocket as unknown as typeof WebSocket,
+      persistLocally: false,
+      guardUnload: false,
+    });
+    cleanups.push(() => client.destroy());
+    const status = await waitFor(
+      () => (client.getStatus().fatal !== null ? client.getStatus() : null),
+      { message: "the client gives up" },
+    );
+    expect(status.state).toBe("offline");
+    expect(status.fatal).toMatch(/not allowed/);
+    expect(attempts).toHaveLength(1);
+  });
+
+  test("[OR2] the HTTP fallback from another site ends at once with 4003 too (SSE and long polling)", async () => {
+    const base = `${server.url}/parties/main/${uniqueRoomId("origin-http")}`;
+    const evil = { origin: EVIL_ORIGIN };
+    const sse = await fetch(`${base}/sse?control=1`, { headers: evil });
+    expect(sse.status).toBe(200);
+    const events = await sse.text();
+    expect(events).toMatch(/^event: close\ndata: /);
+    expect(JSON.parse(events.split("data: ")[1]!)).toMatchObject({ code: CloseCode.FORBIDDEN });
+
+    const open = await fetch(`${base}/open?control=1`, { method: "POST", headers: evil });
+    expect(open.status).toBe(200);
+    const { id, token } = (await open.json()) as { id: string; token: string };
+    const poll = await fetch(`${base}/poll?id=${id}&token=${token}`, { headers: evil });
+    expect(decodeBatch(new Uint8Array(await poll.arrayBuffer()))).toEqual([
+      { kind: "close", code: CloseCode.FORBIDDEN, reason: "origin not allowed" },
+    ]);
+    const send = await fetch(`${base}/send?id=${id}&token=${token}`, {
+      method: "POST",
+      headers: evil,
+      body: encodeBatch([]),
+    });
+    expect(send.status).toBe(403);
+
+    // The allowed site gets a real connection.
+    const good = await fetch(`${base}/open?control=1`, {
+      method: "POST",
+      headers: { origin: GOOD_ORIGIN },
+    });
+    expect(((await good.json()) as { id: string }).id).toMatch(/^http-/);
+  });
+
+  test("[OR1] view-only sockets are held to the same allow-list", async () => {
     const editor = await peer(uniqueRoomId("origin-view"));
     const viewId = await viewIdOf(editor);
     await waitFor(async () => (await fetch(`${server.url}/parties/view/${viewId}`)).ok, {
       message: "view link registered",
     });
-    expect(await upgradeStatus(viewUrl(viewId), { origin: EVIL_ORIGIN })).toBe(403);
-    expect(await upgradeStatus(viewUrl(viewId), { origin: GOOD_ORIGIN })).toBe("open");
+    expect(await originOutcome(viewUrl(viewId), EVIL_ORIGIN)).toBe(CloseCode.FORBIDDEN);
+    expect(await originOutcome(viewUrl(viewId), GOOD_ORIGIN)).toBe("open");
   });
 });
 
