@@ -66,7 +66,14 @@ export interface RoomOptions {
 
 export class RoomServer {
   readonly presence: PresenceRelay;
-  readonly stats = { saves: 0, saveFailures: 0, repairs: 0, removals: 0, discarded: 0 };
+  readonly stats = {
+    saves: 0,
+    saveFailures: 0,
+    repairs: 0,
+    removals: 0,
+    discarded: 0,
+    references: 0,
+  };
   private readonly sessions = new Map<string, RoomSession>();
   private readonly scheduler: Scheduler;
   private readonly log: (message: string) => void;

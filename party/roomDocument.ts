@@ -11,6 +11,7 @@ import * as Y from "yjs";
 import { MAX_DOCUMENT_BYTES, MAX_REPORTED_SHAPE_IDS } from "../src/shared/constants";
 import { checkEntry, getShapes, readShapes, shapeToJSON } from "../src/shared/doc";
 import { MessageType } from "../src/shared/protocol";
+import { checkReferences, ReferenceIndex } from "../src/shared/references";
 import { isWellFormedUpdate } from "./updateGuard";
 
 /** Origin of the room's own repair transactions. */
@@ -21,6 +22,8 @@ export interface DocumentStats {
   repairs: number;
   removals: number;
   discarded: number;
+  /** Bindings and frame references the room fixed (C12, C13): convergence, not an error. */
+  references: number;
 }
 
 export type ApplyResult =
@@ -42,6 +45,8 @@ export class RoomDocument {
   private touched = new Set<string>();
   /** Size of the last encoded snapshot plus update bytes applied since: a cheap size estimate. */
   private approxBytes = 0;
+  /** Who refers to whom (bindings, frames), so a move costs its connectors, not a board scan. */
+  private readonly references: ReferenceIndex;
 
   constructor(
     /** Every change (clients', repairs) as a sync update frame, with its transaction origin. */
@@ -60,6 +65,7 @@ export class RoomDocument {
         }
       }
     });
+    this.references = new ReferenceIndex(getShapes(this.doc) as Y.Map<unknown>);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === STORAGE_ORIGIN) return;
       const encoder = encoding.createEncoder();
@@ -168,23 +174,32 @@ export class RoomDocument {
       if (result.status === "repair") fixes.push({ id, patch: result.patch });
       else if (result.status === "remove") fixes.push({ id });
     }
-    if (fixes.length === 0) return none;
+    const touched = new Set(ids);
+    // References between shapes (C12, C13) depend on the whole board: checked after the schema
+    // fixes, in the same transaction, so a shape the room removes also loses its referrers.
+    const needsReferences = () => checkReferences(shapes, touched, this.references);
+    const references = fixes.length === 0 ? needsReferences() : null;
+    if (fixes.length === 0 && references?.length === 0) return none;
     this.doc.transact(() => {
       for (const fix of fixes) {
         const entry = shapes.get(fix.id);
         if (fix.patch && entry instanceof Y.Map) {
-          for (const [k, v] of Object.entries(fix.patch)) {
-            if (v === undefined) entry.delete(k);
-            else entry.set(k, v);
-          }
+          writePatch(entry, fix.patch);
           this.stats.repairs++;
         } else {
           shapes.delete(fix.id);
           this.stats.removals++;
         }
       }
+      for (const fix of references ?? needsReferences()) {
+        const entry = shapes.get(fix.id);
+        if (!(entry instanceof Y.Map)) continue;
+        writePatch(entry, fix.patch);
+        this.stats.references++;
+      }
     }, REPAIR_ORIGIN);
     this.touched.clear();
+    if (fixes.length === 0) return none;
     return {
       count: fixes.length,
       ids: fixes.map((f) => f.id).slice(0, MAX_REPORTED_SHAPE_IDS),
@@ -196,4 +211,12 @@ export class RoomDocument {
 export function isEmptyUpdate(update: Uint8Array): boolean {
   // Two zero varints: no structs, empty delete set.
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+}
+
+/** Writes a repair patch onto a shape's map (undefined deletes the key). */
+function writePatch(entry: Y.Map<unknown>, patch: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) entry.delete(k);
+    else entry.set(k, v);
+  }
 }

@@ -24,6 +24,8 @@ const CORS = { "access-control-allow-origin": "*" };
  * arrive before the old one's close, so the room gets an id of its own per socket.
  */
 let socketSeq = 0;
+/** WebSocket.readyState after the peer's close frame arrived and before we answered it. */
+const WS_CLOSING = 2;
 function adapt(connection: Party.Connection): RoomConnection {
   return {
     id: `${connection.id}~${++socketSeq}`,
@@ -159,9 +161,11 @@ export default class SketchroomServer implements Party.Server {
     this.forget(connection);
     // Answer the client's close frame. Without it (the runtime does not reply for us at this
     // compatibility date) a client waits out its own close timeout (30 s in `ws`, which
-    // y-websocket and y-partykit use in Node) before it may open the next socket.
+    // y-websocket and y-partykit use in Node) before it may open the next socket. Only a socket
+    // in CLOSING (2) got a close frame; one still OPEN lost its peer, and there is no one to
+    // answer.
     try {
-      connection.close(WsCloseCode.NORMAL, "closed");
+      if (connection.readyState === WS_CLOSING) connection.close(WsCloseCode.NORMAL, "closed");
     } catch {
       // Already gone.
     }

@@ -12,7 +12,7 @@ import {
   type ShapeMap,
   shapeToYMap,
 } from "../shared/doc";
-import { checkReferences } from "../shared/references";
+import { checkReferences, ReferenceIndex } from "../shared/references";
 import { OPTIONAL_KEYS, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
 import { newShapeId } from "./ids";
 import { LOCAL_ORIGIN } from "./origin";
@@ -60,8 +60,12 @@ export class ShapeStore {
   /** Set when the room says this connection may not write: every write becomes a no-op. */
   readOnly = false;
 
+  /** Who refers to whom, so re-routing after a move costs its connectors, not a board scan. */
+  private readonly references: ReferenceIndex;
+
   constructor(readonly doc: Y.Doc) {
     this.shapes = getShapes(doc);
+    this.references = new ReferenceIndex(this.shapes as Y.Map<unknown>);
     this.undoManager = new Y.UndoManager(this.shapes, {
       trackedOrigins: new Set([LOCAL_ORIGIN]),
       // Typing bursts merge into one step; gestures call endStep() so each is its own step.
@@ -120,7 +124,7 @@ export class ShapeStore {
   /** Re-routes connectors bound to `touched` and unbinds ends whose shape is gone (C12, C13). */
   private fixReferences(touched: ReadonlySet<string>): void {
     if (touched.size === 0) return;
-    for (const { id, patch } of checkReferences(this.shapes, touched)) {
+    for (const { id, patch } of checkReferences(this.shapes, touched, this.references)) {
       const map = this.shapes.get(id);
       if (!(map instanceof Y.Map)) continue;
       for (const [k, v] of Object.entries(patch)) {
@@ -226,6 +230,7 @@ export class ShapeStore {
   }
 
   destroy(): void {
+    this.references.destroy();
     this.undoManager.destroy();
   }
 }

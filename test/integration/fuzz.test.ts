@@ -530,6 +530,10 @@ test(`${FRAMES} fuzzed frames leave the room serving, its content intact, and ot
     .output()
     .split("\n")
     .filter((line) => /uncaught|unhandled|exception|segmentation|panic/i.test(line))
-    .filter((line) => !line.includes("disconnected: worker_do_not_log"));
+    .filter((line) => !line.includes("disconnected: worker_do_not_log"))
+    // The same runtime's note when the room answers a client's close frame (party/server.ts
+    // onClose) and the client then drops the TCP connection: one clean close reproduces it,
+    // and it is gone when the room does not answer. Nothing of ours threw.
+    .filter((line) => !line.includes("Uncaught (in response) Error: Network connection lost."));
   expect(uncaught).toEqual([]);
 }, 180_000);

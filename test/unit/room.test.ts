@@ -26,6 +26,9 @@
  *        characters but over 1 MB of bytes is too big.
  *  [R18] A connection the room has heard nothing from for SERVER_IDLE_TIMEOUT_MS is closed with
  *        4100 (half-open paths never deliver a close); the sweep runs only while anyone is connected.
+ *  [R19] Bindings and frames converge (C12, C13): a shape moved while a peer binds an arrow to
+ *        it ends with the arrow on the shape's anchor for everyone; deleting a shape unbinds the
+ *        arrows and frees the children that referred to it, in the room's own transaction.
  *  [R15] Content that depends on something the room lacks is never kept aside (Yjs "pending"):
  *        the room drops it, asks its sender for a fresh step 2, and acknowledges nothing to that
  *        sender until the step 2 arrives. A peer that syncs never holds content the room lacks.
@@ -912,3 +915,75 @@ function nestedChunk(): Uint8Array[] {
   const inner = chunkFrame(1, 0, 2, new Uint8Array(1_200_000));
   return splitFrame(inner, 2);
 }
+
+describe("RoomServer references (C12, C13)", () => {
+  it("[R19] a shape moved while a peer binds an arrow to it: both end with the arrow on its edge", () => {
+    const a = join("a");
+    const b = join("b");
+    addShape(a, "rect", "box");
+    receive(b);
+    // A moves the box right by 100; concurrently B binds an arrow to the box's left edge
+    // where B still sees it.
+    const box = readShapes(b.doc).find((s) => s.id === "box")!;
+    const move = captureUpdate(a.doc, () =>
+      getShapes(a.doc)
+        .get("box")!
+        .set("x", box.x + 100),
+    );
+    const bind = captureUpdate(b.doc, () =>
+      getShapes(b.doc).set(
+        "arr",
+        shapeToYMap({
+          ...validShape("arrow", "arr"),
+          x: 0,
+          y: 0,
+          points: [0, 0, box.x, box.y + box.height / 2],
+          endId: "box",
+          endAnchor: { x: 0, y: 0.5 },
+        }),
+      ),
+    );
+    room.message(a.conn, syncFrame(SYNC_UPDATE, move));
+    room.message(b.conn, syncFrame(SYNC_UPDATE, bind));
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const arrow = readShapes(doc).find((s) => s.id === "arr")!;
+      expect(arrow.x + arrow.points.at(-2)!).toBeCloseTo(box.x + 100);
+      expect(arrow.y + arrow.points.at(-1)!).toBeCloseTo(box.y + box.height / 2);
+    }
+    expect(readShapes(a.doc)).toEqual(readShapes(b.doc));
+    // Convergence, not an error: nobody is told a shape was invalid.
+    expect(errorsOf(a.conn)).toEqual([]);
+    expect(errorsOf(b.conn)).toEqual([]);
+  });
+
+  it("[R19] deleting a shape unbinds its arrows and frees a deleted frame's children everywhere", () => {
+    const a = join("a");
+    const b = join("b");
+    edit(a, (shapes) => {
+      shapes.set("frame", shapeToYMap(validShape("frame", "frame")));
+      shapes.set("box", shapeToYMap({ ...validShape("rect", "box"), frameId: "frame" }));
+      shapes.set(
+        "arr",
+        shapeToYMap({ ...validShape("arrow", "arr"), startId: "box", endId: "frame" }),
+      );
+    });
+    receive(b);
+    // B drags the box inside the frame while A deletes the frame.
+    const drag = captureUpdate(b.doc, () => getShapes(b.doc).get("box")!.set("x", 77));
+    edit(a, (shapes) => shapes.delete("frame"));
+    room.message(b.conn, syncFrame(SYNC_UPDATE, drag));
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const shapes = new Map(readShapes(doc).map((s) => [s.id, s]));
+      expect([...shapes.keys()].sort()).toEqual(["arr", "box"]);
+      expect(shapes.get("box")).toMatchObject({ x: 77 });
+      expect(shapes.get("box")?.frameId).toBeUndefined();
+      expect(shapes.get("arr")?.startId).toBe("box");
+      expect(shapes.get("arr")?.endId).toBeUndefined();
+    }
+    expect(room.stats.references).toBeGreaterThan(0);
+  });
+});
