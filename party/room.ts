@@ -445,7 +445,9 @@ export class RoomServer {
       }
       return;
     }
-    if (this.approxDocBytes + update.byteLength > this.maxDocumentBytes) {
+    // An empty step 2 adds nothing: refusing it would make every tab that joins a full room
+    // reload (C9) and rejoin forever.
+    if (!isEmptyUpdate(update) && this.approxDocBytes + update.byteLength > this.maxDocumentBytes) {
       this.sendError(
         info.conn,
         "DOCUMENT_TOO_LARGE",
