@@ -62,7 +62,7 @@ async function inSnapshot<T>(
 
 /** The zoom shown in the bottom-left (a number of percent). */
 async function shownZoom(page: Page): Promise<number> {
-  return Number.parseInt((await page.getByTestId("zoom-value").innerText()).trim(), 10);
+  return Number.parseInt(((await page.getByTestId("zoom-value").textContent()) ?? "").trim(), 10);
 }
 
 /** Moves the mouse to a stage point (wheel events go where the mouse is). */

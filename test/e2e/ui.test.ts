@@ -250,14 +250,14 @@ describe("files and identity", () => {
     const a = await openPage("badge", room, { name: "Ada", color: "#e03131" });
     const b = await openPage("watcher", room, { name: "Bob", color: "#1971c2" });
     const entry = b.page.getByTestId("presence-user");
-    await waitFor(async () => (await entry.innerText()).includes("Ada"), {
+    await waitFor(async () => ((await entry.textContent()) ?? "").includes("Ada"), {
       message: "B lists Ada",
     });
 
     const name = a.page.getByTestId("user-name");
     await name.fill("Zed Painter");
     await name.press("Enter");
-    await waitFor(async () => (await entry.innerText()).trim() === "Zed Painter", {
+    await waitFor(async () => ((await entry.textContent()) ?? "").trim() === "Zed Painter", {
       message: "B lists the new name",
     });
 
