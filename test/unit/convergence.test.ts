@@ -18,7 +18,8 @@
  *  After every op:
  *  [CV4] An undo or redo changes only shapes its own peer has written (C6).
  *  [CV5] A refused write leaves the room's document unchanged, and nothing a view-only peer wrote
- *        ever reaches the room (C9).
+ *        ever reaches the room (C9). Pinned: a room at its cap still takes an empty step 2
+ *        (refusing it made every tab that joined reload and rejoin forever).
  *  [CV6] Reorders and clears take effect at once on their author's replica: to front / to back
  *        puts the selection on top / at the bottom of its paint order (C4); a clear leaves it
  *        empty (C7).
@@ -518,6 +519,33 @@ describe("convergence", () => {
       expect(tally.rollbacks).toBeGreaterThan(tally.viewOnlyRollbacks);
     }
   }, 30_000);
+
+  it("[CV5] regression (seed 10002): a room at its cap still takes a joining peer's empty step 2", () => {
+    const author = new Y.Doc();
+    getShapes(author).set("a", shapeToYMap(validShape("rect", "a")));
+    const update = Y.encodeStateAsUpdate(author);
+    // One byte of room left after the first update: an empty step 2 (2 bytes) does not fit.
+    const room = new RoomServer({
+      store: new ChunkedSnapshotStore(new MemoryStorage()),
+      scheduler: new FakeScheduler(),
+      maxDocumentBytes: update.byteLength + 1,
+    });
+    const sent: Frame[] = [];
+    const conn = (id: string): RoomConnection => ({
+      id,
+      send: (data) => sent.push(typeof data === "string" ? data : data.slice()),
+      close: () => {},
+    });
+    room.connect(conn("writer"));
+    room.message(conn("writer"), syncFrame(SYNC_UPDATE, update));
+    expect(getShapes(room.doc).has("a")).toBe(true);
+    room.connect(conn("joiner"));
+    sent.length = 0;
+    room.message(conn("joiner"), syncFrame(SYNC_STEP2, Y.encodeStateAsUpdate(new Y.Doc())));
+    // A refusal here makes the app reload and rejoin, to be refused again, forever.
+    expect(sent.filter((f) => typeof f === "string" && f.includes('"type":"error"'))).toEqual([]);
+    room.destroy();
+  });
 
   it("[CV1]-[CV6] a long run (5 seeds × 300 ops) converges", () => {
     for (let s = 0; s < 5; s++) runSeed(10_000 + s, 300, newTally());
