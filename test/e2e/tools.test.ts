@@ -25,7 +25,7 @@ import {
   openRoom,
   type StagePoint,
 } from "../helpers/pages";
-import { fetchSnapshot } from "../helpers/shapes";
+import { waitForSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
@@ -41,24 +41,11 @@ async function openNewRoom(
 }
 
 /** Polls the room's HTTP snapshot until `pick` finds what it wants there. */
-async function inSnapshot<T>(
+const inSnapshot = <T>(
   room: string,
   pick: (shapes: Shape[]) => T | undefined | null | false,
   message: string,
-): Promise<Exclude<T, undefined | null | false>> {
-  let last: Shape[] = [];
-  try {
-    return (await waitFor(
-      async () => {
-        last = await fetchSnapshot(e2e.server.url, room);
-        return pick(last);
-      },
-      { message },
-    )) as Exclude<T, undefined | null | false>;
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n  snapshot: ${JSON.stringify(last)}`);
-  }
-}
+) => waitForSnapshot(e2e.server.url, room, pick, message);
 
 /** The zoom shown in the bottom-left (a number of percent). */
 async function shownZoom(page: Page): Promise<number> {

@@ -18,7 +18,7 @@ import type { Shape } from "../../src/shared/schema";
 import type { PageErrors } from "../helpers/browser";
 import { setupE2E } from "../helpers/e2e";
 import { canvasBox, drawRect, near, openRoom, setIdentity } from "../helpers/pages";
-import { fetchSnapshot } from "../helpers/shapes";
+import { waitForSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
@@ -36,24 +36,11 @@ async function openPage(
 }
 
 /** Polls the room's HTTP snapshot until `pick` finds what it wants there. */
-async function inSnapshot<T>(
+const inSnapshot = <T>(
   room: string,
   pick: (shapes: Shape[]) => T | undefined | null | false,
   message: string,
-): Promise<Exclude<T, undefined | null | false>> {
-  let last: Shape[] = [];
-  try {
-    return (await waitFor(
-      async () => {
-        last = await fetchSnapshot(e2e.server.url, room);
-        return pick(last);
-      },
-      { message },
-    )) as Exclude<T, undefined | null | false>;
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n  snapshot: ${JSON.stringify(last)}`);
-  }
-}
+) => waitForSnapshot(e2e.server.url, room, pick, message);
 
 async function stageClick(page: Page, x: number, y: number, clickCount = 1): Promise<void> {
   const box = await canvasBox(page);
