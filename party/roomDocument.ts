@@ -110,7 +110,9 @@ export class RoomDocument {
   apply(update: Uint8Array, origin: unknown): ApplyResult {
     // Structure first: Yjs trusts the counts inside an update (see updateGuard.ts).
     if (!isWellFormedUpdate(update)) return { status: "malformed" };
-    if (this.approxBytes + update.byteLength > this.maxBytes) {
+    // An empty step 2 adds nothing: refusing it would make every tab that joins a full room
+    // reload (C9) and rejoin forever.
+    if (!isEmptyUpdate(update) && this.approxBytes + update.byteLength > this.maxBytes) {
       return { status: "too-large", limit: this.maxBytes };
     }
     this.touched.clear();

@@ -196,13 +196,14 @@ describe("message size", () => {
 });
 
 describe("message rate", () => {
-  test(`a flood closes its sender with ${CloseCode.RATE_LIMITED} within 2 s; a well-behaved peer keeps normal latency`, async () => {
+  test(`floods from several connections and many client ids: each flooder is closed with ${CloseCode.RATE_LIMITED} within 2 s, lands at most one presence, and well-behaved peers keep normal latency`, async () => {
     const room = uniqueRoomId("flood");
-    const a = await peer(room);
-    const b = await peer(room);
+    const a = await peer(room, { user: { name: "a" }, cursor: null });
+    const b = await peer(room, { user: { name: "b" }, cursor: null });
     const rect = makeShape({ id: "moving", x: 0 });
     addShapes(a.doc, [rect]);
     await b.waitFor(() => b.shapes().length === 1);
+    await b.waitFor(() => names(b).includes("a"));
 
     /** ms from a's edit to b seeing it. */
     const latency = async (x: number): Promise<number> => {
@@ -214,21 +215,47 @@ describe("message rate", () => {
     const baseline: number[] = [];
     for (let i = 1; i <= 5; i++) baseline.push(await latency(i));
 
-    const flooder = await raw(roomUrl(room));
-    await waitFor(() => flooder.controls().some((m) => m.type === "hello"));
-    const clientId = 424242;
+    // Everything b ever holds from the flood, not just what is left at the end.
+    const floodIds = new Set<number>();
+    let mostAtOnce = 0;
+    const isFlood = (s: { user?: unknown } | undefined) =>
+      String((s?.user as { name?: unknown } | undefined)?.name).startsWith("flood");
+    const watch = () => {
+      let now = 0;
+      for (const [id, st] of b.awareness.getStates()) {
+        if (!isFlood(st)) continue;
+        floodIds.add(id);
+        now++;
+      }
+      mostAtOnce = Math.max(mostAtOnce, now);
+    };
+    b.awareness.on("change", watch);
+
+    const FLOODERS = 4;
+    /** Distinct awareness client ids each flooder cycles through, a's and b's among them. */
+    const IDS_PER_FLOODER = 64;
+    const flooders = await Promise.all(Array.from({ length: FLOODERS }, () => raw(roomUrl(room))));
+    for (const f of flooders) await waitFor(() => f.controls().some((m) => m.type === "hello"));
     const started = Date.now();
-    // 2000 small valid presence frames, as fast as the socket takes them.
+    // 2000 small valid presence frames per flooder, as fast as the sockets take them, each
+    // frame naming another client id: someone else's (a's, b's, another flooder's) or a fresh one.
+    const victims = [a.doc.clientID, b.doc.clientID];
     for (let i = 1; i <= 2000; i++) {
-      flooder.send(awarenessFrame(clientId, i, { user: { name: `flood ${i}` }, cursor: null }));
+      flooders.forEach((f, k) => {
+        const slot = i % IDS_PER_FLOODER;
+        const clientId = slot < victims.length ? victims[slot]! : 900_000 + k * 1000 + slot;
+        f.send(awarenessFrame(clientId, 1_000 + i, { user: { name: `flood ${k}` }, cursor: null }));
+      });
     }
     const during: number[] = [];
     let x = 100;
-    while (flooder.closeEvent === null && Date.now() - started < 3_000)
+    while (flooders.some((f) => f.closeEvent === null) && Date.now() - started < 3_000)
       during.push(await latency(x++));
-    const closed = await withTimeout(flooder.closed, 5_000, "the flooder to be closed");
-    expect(closed.code).toBe(CloseCode.RATE_LIMITED);
-    expect(closed.at - started).toBeLessThan(2_000);
+    for (const [k, f] of flooders.entries()) {
+      const closed = await withTimeout(f.closed, 5_000, `flooder ${k} to be closed`);
+      expect(closed.code, `flooder ${k}`).toBe(CloseCode.RATE_LIMITED);
+      expect(closed.at - started, `flooder ${k}`).toBeLessThan(2_000);
+    }
     for (let i = 0; i < 5; i++) during.push(await latency(x++));
 
     const worst = Math.max(...during);
@@ -239,11 +266,21 @@ describe("message rate", () => {
     ).toBeLessThan(Math.max(500, 5 * Math.max(...baseline)));
     expect(a.closeEvent).toBeNull();
     expect(b.closeEvent).toBeNull();
-    // At most the burst got through before the close.
-    const flooded = [...b.awareness.getStates().values()].filter((s) =>
-      String((s.user as { name?: unknown } | undefined)?.name).startsWith("flood"),
-    );
-    expect(flooded.length).toBeLessThanOrEqual(1);
+    // One awareness client id per connection: of the 4 × 64 ids flooded, at most one per
+    // flooder ever reached b, and a's and b's own presence was never overwritten.
+    expect(
+      floodIds.size,
+      "the flood reached b at all (else the bound says nothing)",
+    ).toBeGreaterThan(0);
+    expect(floodIds.size, `flood ids seen by b: ${[...floodIds]}`).toBeLessThanOrEqual(FLOODERS);
+    expect(mostAtOnce).toBeLessThanOrEqual(FLOODERS);
+    expect(floodIds.has(a.doc.clientID) || floodIds.has(b.doc.clientID)).toBe(false);
+    expect(names(b)).toContain("a");
+    // Closed flooders leave nothing behind.
+    await b.waitFor(() => ![...b.awareness.getStates().values()].some(isFlood), {
+      message: "the flooders' presence is removed once they are closed",
+    });
+    b.awareness.off("change", watch);
     expect(RATE_BUCKET_SIZE).toBeLessThan(2000);
   });
 

@@ -9,6 +9,9 @@
  *  [RC5] hello's readOnly reaches the status; room errors reach notice listeners.
  *  [RC6] A sync frame over the message cap (a big import, a long offline spell) goes out in
  *        chunks under the cap, the room reassembles it, and it is relayed and saved.
+ *  [RC7] Presence timeout: a peer whose presence has been silent for PRESENCE_TIMEOUT_MS is
+ *        dropped by receivers even though its socket never closed; a peer that keeps renewing
+ *        stays.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
@@ -16,9 +19,16 @@ import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
 import { createRoomClient } from "../../src/net/roomClient";
 import type { RoomClient, RoomNotice } from "../../src/net/types";
-import { MAX_MESSAGE_BYTES, MAX_TEXT_LENGTH, SAVE_MAX_WAIT_MS } from "../../src/shared/constants";
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_TEXT_LENGTH,
+  PRESENCE_RENEW_MS,
+  PRESENCE_TIMEOUT_MS,
+  SAVE_MAX_WAIT_MS,
+} from "../../src/shared/constants";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { MessageType } from "../../src/shared/protocol";
+import { awarenessFrame } from "../helpers/frames";
 import { FakeScheduler, settle, validShape, writeRawShape } from "./support/fakes";
 import { linkToRoom, type RoomLink } from "./support/roomLink";
 
@@ -245,5 +255,46 @@ describe("RoomClient against an in-memory room", () => {
       expect(Math.max(...binary.map((f) => f.byteLength))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
       expect(binary.filter((f) => f[0] === MessageType.Chunk).length).toBeGreaterThanOrEqual(3);
     }
+  });
+
+  it("[RC7] a peer silent for PRESENCE_TIMEOUT_MS is dropped; a peer that keeps talking is kept", async () => {
+    const a = client();
+    const b = client();
+    await drain();
+    // A laptop that drops off the network: it said hello once and then nothing, and its socket
+    // never closes, so the room never announces that it left. Only A's own timer can drop it.
+    const silent = new link.WebSocket("ws://127.0.0.1:1/parties/main/room1") as unknown as {
+      send(frame: Uint8Array): void;
+      readyState: number;
+    };
+    await drain();
+    const SILENT_ID = 424_242;
+    silent.send(awarenessFrame(SILENT_ID, 1, { user: { name: "Gone", color: "#123456" } }));
+    b.awareness.setLocalState({ user: { name: "B", color: "#00ff00" }, cursor: { x: 1, y: 1 } });
+
+    /** `ms` of time for the clients and the room alike (the room relays presence on a tick). */
+    const live = async (ms: number) => {
+      for (let t = 0; t < ms; t += 100) {
+        await vi.advanceTimersByTimeAsync(100);
+        scheduler.advance(100);
+        link.pump();
+      }
+      await drain();
+    };
+    await live(200);
+    const seen = () => [...a.awareness.getStates().keys()];
+    expect(seen()).toEqual(expect.arrayContaining([SILENT_ID, b.doc.clientID]));
+
+    // Not dropped early: a peer one renewal late is still there.
+    await live(PRESENCE_TIMEOUT_MS - 500);
+    expect(seen()).toContain(SILENT_ID);
+    // Dropped within one check (every PRESENCE_RENEW_MS) of the timeout.
+    await live(500 + PRESENCE_RENEW_MS);
+    expect(seen()).not.toContain(SILENT_ID);
+    expect(silent.readyState).toBe(1);
+    // B renewed its presence all along (no cursor moves needed) and is kept, well past the timeout.
+    await live(2 * PRESENCE_TIMEOUT_MS);
+    expect(seen()).toContain(b.doc.clientID);
+    expect(a.awareness.getStates().get(b.doc.clientID)).toMatchObject({ user: { name: "B" } });
   });
 });
