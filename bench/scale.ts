@@ -24,9 +24,8 @@ import { type DevServer, startDevServer } from "../test/helpers/devServer";
 import { awarenessFrame, updateFrame } from "../test/helpers/frames";
 import { addShapes, makeShape } from "../test/helpers/shapes";
 import { groupCpuSeconds, groupRssBytes } from "./lib/cpu";
+import type { Row } from "./lib/results";
 import { fmt, percentile } from "./lib/table";
-
-export type Row = Record<string, string | number>;
 
 export interface ScaleLoad {
   /** Clients in the room. */

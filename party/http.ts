@@ -57,3 +57,24 @@ export function originAllowed(
     .map((o) => o.trim())
     .includes(origin);
 }
+
+/** workerd's socket pair: not in the DOM or Node types this project compiles against. */
+declare const WebSocketPair: new () => {
+  0: WebSocket;
+  1: WebSocket & { accept(): void };
+};
+
+/**
+ * Refuses a socket upgrade with a close code instead of an HTTP status. A browser hides a
+ * refused upgrade's status from the page (it sees a bare 1006, like a network drop), so the
+ * client could not tell "forbidden" from "down" and would retry forever. Accepting the socket
+ * only to close it at once delivers a code the client reads (4003: stop, docs/protocol.md); the
+ * room behind it never starts.
+ */
+export function refuseSocket(code: number, reason: string): Response {
+  const pair = new WebSocketPair();
+  const server = pair[1];
+  server.accept();
+  server.close(code, reason);
+  return new Response(null, { status: 101, webSocket: pair[0] } as ResponseInit);
+}

@@ -11,14 +11,18 @@
  * The token (128 random bits) is the connection's capability: its id alone lets no one write.
  */
 import {
+  DRAIN_LIMIT_BYTES,
+  HTTP_TOKEN_BYTES,
   LONG_POLL_HOLD_MS,
   LONG_POLL_IDLE_MS,
   MAX_BATCH_BYTES,
   MAX_POLL_QUEUE_BYTES,
   SSE_KEEPALIVE_MS,
 } from "../src/shared/constants";
+import { exhaustive } from "../src/shared/exhaustive";
 import { type BatchFrame, decodeBatch, encodeBatch } from "../src/shared/frameBatch";
-import { toBase64 } from "../src/shared/protocol";
+import { CloseCode, toBase64 } from "../src/shared/protocol";
+import { frameByteLength } from "../src/shared/utf8";
 import { jsonResponse } from "./http";
 import type { ConnectOptions, RoomConnection } from "./room";
 
@@ -50,6 +54,53 @@ export function transportAction(url: string): HttpTransportAction | null {
 }
 
 const NO_STORE = { "cache-control": "no-store" };
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  // no-transform: proxies that gzip or buffer a stream would hold events back.
+  "cache-control": "no-store, no-transform",
+  "x-accel-buffering": "no",
+};
+const BATCH_HEADERS = { "content-type": "application/octet-stream", ...NO_STORE };
+
+/** One Server-Sent Event. A data line ends at a newline: every line of `data` gets its own. */
+function sseEvent(event: string, data: string): string {
+  const lines = data
+    .split("\n")
+    .map((line) => `data: ${line}`)
+    .join("\n");
+  return `event: ${event}\n${lines}\n\n`;
+}
+
+/**
+ * The fallback's answer to a request refused outright (an Origin not allowed), like
+ * refuseSocket in http.ts: a connection that ends at once with `code`, so the client reads a
+ * close code (4003: stop) rather than an HTTP status it would take for a network failure and
+ * retry forever. No room starts. `open` hands out a placeholder session whose every poll is that
+ * close.
+ */
+export function refuseTransport(
+  action: HttpTransportAction,
+  code: number,
+  reason: string,
+  headers: Record<string, string> = {},
+): Response {
+  switch (action) {
+    case "sse":
+      return new Response(sseEvent("close", JSON.stringify({ code, reason })), {
+        headers: { ...SSE_HEADERS, ...headers },
+      });
+    case "open":
+      return jsonResponse(200, { id: "refused", token: "refused" }, headers);
+    case "poll":
+      return new Response(encodeBatch([{ kind: "close", code, reason }]), {
+        headers: { ...BATCH_HEADERS, ...headers },
+      });
+    case "send":
+      return jsonResponse(403, { error: reason }, headers);
+    default:
+      return exhaustive(action);
+  }
+}
 
 function randomHex(bytes: number): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
@@ -95,18 +146,20 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
   return out;
 }
 
-/** bytes. How much of an oversized body is read (and dropped) to answer it cleanly. */
-const DRAIN_LIMIT_BYTES = 8 * MAX_BATCH_BYTES;
-
 const encoder = new TextEncoder();
 
 /** One fallback connection, seen by the room as any other connection. */
 abstract class HttpConnection implements RoomConnection {
   readonly id = `http-${crypto.randomUUID()}`;
-  readonly token = randomHex(16);
+  readonly token = randomHex(HTTP_TOKEN_BYTES);
   closed = false;
 
-  constructor(protected readonly onEnd: (conn: HttpConnection) => void) {}
+  constructor(
+    /** The connection is over for the transport and the room. */
+    protected readonly onEnd: (conn: HttpConnection) => void,
+    /** The transport itself closed the connection: the room lets go at once. */
+    protected readonly onLeaveRoom: (conn: HttpConnection) => void,
+  ) {}
 
   abstract send(data: string | Uint8Array): void;
   /** The room closes the connection (rate limited, malformed, idle…): tell the client, end. */
@@ -121,8 +174,8 @@ class SseConnection extends HttpConnection {
   private keepalive: ReturnType<typeof setInterval> | null = null;
   readonly stream: ReadableStream<Uint8Array>;
 
-  constructor(onEnd: (conn: HttpConnection) => void) {
-    super(onEnd);
+  constructor(onEnd: (conn: HttpConnection) => void, onLeaveRoom: (conn: HttpConnection) => void) {
+    super(onEnd, onLeaveRoom);
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.controller = controller;
@@ -163,12 +216,8 @@ class SseConnection extends HttpConnection {
   }
 
   private write(event: string, data: string): void {
-    // A data line ends at a newline; JSON from the room has none, but never trust that.
-    const lines = data
-      .split("\n")
-      .map((line) => `data: ${line}`)
-      .join("\n");
-    this.raw(`event: ${event}\n${lines}\n\n`);
+    // JSON from the room has no newline, but never trust that: sseEvent splits lines.
+    this.raw(sseEvent(event, data));
   }
 
   private raw(text: string): void {
@@ -193,8 +242,8 @@ class PollConnection extends HttpConnection {
   /** The close frame has been handed to a poll: the connection can be forgotten. */
   private closeDelivered = false;
 
-  constructor(onEnd: (conn: HttpConnection) => void) {
-    super(onEnd);
+  constructor(onEnd: (conn: HttpConnection) => void, onLeaveRoom: (conn: HttpConnection) => void) {
+    super(onEnd, onLeaveRoom);
     this.armIdle();
   }
 
@@ -203,12 +252,15 @@ class PollConnection extends HttpConnection {
     this.queue.push(
       typeof data === "string" ? { kind: "text", data } : { kind: "binary", data: data.slice() },
     );
-    this.queuedBytes += typeof data === "string" ? data.length * 3 : data.byteLength;
+    this.queuedBytes += frameByteLength(data);
     if (this.queuedBytes > MAX_POLL_QUEUE_BYTES) {
-      // A client that stopped polling: like a socket whose buffer never drains.
+      // A client that stopped polling: like a socket whose buffer never drains. The room lets
+      // go now; the close stays queued for the next poll (or the idle timer), so a client that
+      // comes back learns why instead of meeting an unknown connection.
       this.queue = [];
-      this.close(1011, "slow consumer");
-      this.onEnd(this);
+      this.queuedBytes = 0;
+      this.close(CloseCode.SLOW_CONSUMER, "slow consumer");
+      this.onLeaveRoom(this);
       return;
     }
     this.wake();
@@ -291,30 +343,19 @@ export class HttpTransport {
     }) => ConnectOptions,
   ) {}
 
-  get size(): number {
-    return this.connections.size;
-  }
-
   async handle(req: Request, action: HttpTransportAction, readOnly: boolean): Promise<Response> {
     const url = new URL(req.url);
     const control = url.searchParams.get("control") === "1";
     switch (action) {
       case "sse": {
         if (req.method !== "GET") return jsonResponse(405, { error: "method not allowed" });
-        const conn = new SseConnection((c) => this.end(c));
+        const conn = new SseConnection(this.ended, this.leftRoom);
         this.start(conn, readOnly, control);
-        return new Response(conn.stream, {
-          headers: {
-            "content-type": "text/event-stream; charset=utf-8",
-            // no-transform: proxies that gzip or buffer a stream would hold events back.
-            "cache-control": "no-store, no-transform",
-            "x-accel-buffering": "no",
-          },
-        });
+        return new Response(conn.stream, { headers: SSE_HEADERS });
       }
       case "open": {
         if (req.method !== "POST") return jsonResponse(405, { error: "method not allowed" });
-        const conn = new PollConnection((c) => this.end(c));
+        const conn = new PollConnection(this.ended, this.leftRoom);
         this.start(conn, readOnly, control);
         return jsonResponse(200, { id: conn.id, token: conn.token });
       }
@@ -325,23 +366,17 @@ export class HttpTransport {
         if (!(found instanceof PollConnection))
           return jsonResponse(400, { error: "not a polling connection" });
         const frames = await found.poll();
-        return new Response(encodeBatch(frames), {
-          headers: { "content-type": "application/octet-stream", ...NO_STORE },
-        });
+        return new Response(encodeBatch(frames), { headers: BATCH_HEADERS });
       }
       case "send":
         return this.send(req, url);
-      default: {
-        const never: never = action;
-        return jsonResponse(404, { error: `unknown action ${String(never)}` });
-      }
+      default:
+        return exhaustive(action);
     }
   }
 
-  /** Ends every connection (the room is shutting down). */
-  closeAll(code: number, reason: string): void {
-    for (const conn of [...this.connections.values()]) conn.close(code, reason);
-  }
+  private readonly ended = (conn: HttpConnection) => this.end(conn);
+  private readonly leftRoom = (conn: HttpConnection) => this.room.disconnect(conn);
 
   private start(conn: HttpConnection, readOnly: boolean, control: boolean): void {
     this.connections.set(conn.id, conn);
@@ -360,7 +395,7 @@ export class HttpTransport {
     } catch {
       // A broken batch is a malformed message, like a broken frame on a socket.
       this.room.disconnect(conn);
-      conn.close(4000, "malformed batch");
+      conn.close(CloseCode.MALFORMED, "malformed batch");
       return jsonResponse(400, { error: "malformed batch" });
     }
     for (const frame of frames) {
@@ -376,10 +411,8 @@ export class HttpTransport {
           conn.dispose();
           this.end(conn);
           break;
-        default: {
-          const never: never = frame;
-          void never;
-        }
+        default:
+          exhaustive(frame);
       }
     }
     return new Response(null, { status: 204, headers: NO_STORE });

@@ -26,6 +26,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import {
+  MAX_ENTRIES_PER_MESSAGE,
   MAX_PRESENCE_BYTES,
   PRESENCE_COUNT_INTERVAL_MS,
   PRESENCE_MAX_PEERS,
@@ -34,6 +35,7 @@ import {
   PRESENCE_VIEW_WIDTH,
 } from "../src/shared/constants";
 import { MessageType, type ServerControlMessage } from "../src/shared/protocol";
+import { utf8ByteLength } from "../src/shared/utf8";
 
 export type PresenceResult =
   /** `ignored`: entries for client ids this connection does not own (changed nothing). */
@@ -98,9 +100,6 @@ export const realScheduler: Scheduler = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
-
-/** Most entries one awareness message may carry (a real client sends 1). */
-const MAX_ENTRIES_PER_MESSAGE = 16;
 
 export class PresenceRelay {
   private readonly states = new Map<number, ClientState>();
@@ -179,7 +178,7 @@ export class PresenceRelay {
         ignored++;
         continue;
       }
-      if (e.json.length > MAX_PRESENCE_BYTES) {
+      if (utf8ByteLength(e.json) > MAX_PRESENCE_BYTES) {
         return {
           ok: false,
           reason: "too-large",

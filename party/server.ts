@@ -1,12 +1,17 @@
 /**
  * The thin PartyKit adapter: one Durable Object per room, forwarding sockets and HTTP to
- * RoomServer. All room logic lives in room.ts, which never sees a real socket.
+ * RoomServer (room.ts and the modules behind it), which never sees a real socket.
  */
 import type * as Party from "partykit/server";
-import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
+import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
-import { jsonResponse, originAllowed, roomIdFromUrl } from "./http";
-import { HttpTransport, transportAction, VIEW_UPSTREAM_HEADER } from "./httpTransport";
+import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
+import {
+  HttpTransport,
+  refuseTransport,
+  transportAction,
+  VIEW_UPSTREAM_HEADER,
+} from "./httpTransport";
 import { type RoomConnection, RoomServer } from "./room";
 import { ChunkedSnapshotStore, type KeyValueStorage } from "./storage";
 
@@ -19,12 +24,14 @@ const CORS = { "access-control-allow-origin": "*" };
  * arrive before the old one's close, so the room gets an id of its own per socket.
  */
 let socketSeq = 0;
+/** WebSocket.readyState after the peer's close frame arrived and before we answered it. */
+const WS_CLOSING = 2;
 function adapt(connection: Party.Connection): RoomConnection {
   return {
     id: `${connection.id}~${++socketSeq}`,
     send: (data) => {
       // A socket closed under us (network drop) is not an error for the room.
-      if (connection.readyState === 1) connection.send(data);
+      if (connection.readyState === SOCKET_OPEN) connection.send(data);
     },
     close: (code, reason) => connection.close(code, reason),
   };
@@ -74,7 +81,7 @@ export default class SketchroomServer implements Party.Server {
     // Anything but a valid room id is refused before a room starts.
     if (roomIdFromUrl(req.url) === null) return new Response("invalid room id", { status: 400 });
     if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return new Response("origin not allowed", { status: 403 });
+      return refuseSocket(CloseCode.FORBIDDEN, "origin not allowed");
     }
     return req;
   }
@@ -85,8 +92,9 @@ export default class SketchroomServer implements Party.Server {
     // Only the view party, over a stub (which skips this hook), may mark a request read-only.
     req.headers.delete(VIEW_UPSTREAM_HEADER);
     // The fallback transport reads and writes the board like a socket: same allow-list.
-    if (transportAction(req.url) !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return jsonResponse(403, { error: "origin not allowed" }, CORS);
+    const action = transportAction(req.url);
+    if (action !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
+      return refuseTransport(action, CloseCode.FORBIDDEN, "origin not allowed", CORS);
     }
     return req;
   }
@@ -160,9 +168,11 @@ export default class SketchroomServer implements Party.Server {
     this.forget(connection);
     // Answer the client's close frame. Without it (the runtime does not reply for us at this
     // compatibility date) a client waits out its own close timeout (30 s in `ws`, which
-    // y-websocket and y-partykit use in Node) before it may open the next socket.
+    // y-websocket and y-partykit use in Node) before it may open the next socket. Only a socket
+    // in CLOSING (2) got a close frame; one still OPEN lost its peer, and there is no one to
+    // answer.
     try {
-      connection.close(1000, "closed");
+      if (connection.readyState === WS_CLOSING) connection.close(WsCloseCode.NORMAL, "closed");
     } catch {
       // Already gone.
     }

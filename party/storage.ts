@@ -3,7 +3,11 @@
  * GC on), split into chunks under Durable Object storage's 128 KiB value limit and written as one
  * batch, so a reader never sees half of a save.
  */
-import { STORAGE_CHUNK_BYTES } from "../src/shared/constants";
+import {
+  STORAGE_CHUNK_BYTES,
+  STORAGE_MAX_KEYS_PER_PUT,
+  STORAGE_MAX_VALUE_BYTES,
+} from "../src/shared/constants";
 
 /** The slice of Durable Object storage the room needs; the in-memory version backs unit tests. */
 export interface KeyValueStorage {
@@ -19,8 +23,6 @@ export interface SnapshotStore {
 
 const META_KEY = "snapshot:meta";
 const chunkKey = (i: number) => `snapshot:${i}`;
-/** Durable Object storage takes at most 128 keys in one put. */
-const MAX_KEYS_PER_PUT = 128;
 
 interface SnapshotMeta {
   version: 1;
@@ -58,7 +60,7 @@ export class ChunkedSnapshotStore implements SnapshotStore {
 
   async save(snapshot: Uint8Array): Promise<void> {
     const chunks = Math.ceil(snapshot.byteLength / this.chunkBytes);
-    if (chunks + 1 > MAX_KEYS_PER_PUT) {
+    if (chunks + 1 > STORAGE_MAX_KEYS_PER_PUT) {
       // MAX_DOCUMENT_BYTES keeps us far below this (128 × 120 KiB ≈ 15 MB).
       throw new Error(`snapshot of ${snapshot.byteLength} bytes needs too many chunks`);
     }
@@ -92,9 +94,9 @@ export class MemoryStorage implements KeyValueStorage {
 
   async put(entries: Record<string, unknown>): Promise<void> {
     const keys = Object.keys(entries);
-    if (keys.length > MAX_KEYS_PER_PUT) throw new Error("too many keys in one put");
+    if (keys.length > STORAGE_MAX_KEYS_PER_PUT) throw new Error("too many keys in one put");
     for (const [k, v] of Object.entries(entries)) {
-      if (v instanceof Uint8Array && v.byteLength > 128 * 1024) {
+      if (v instanceof Uint8Array && v.byteLength > STORAGE_MAX_VALUE_BYTES) {
         throw new Error(`value for ${k} is over 128 KiB`);
       }
     }

@@ -11,12 +11,12 @@
  * yjs/src/structs/Item.js (readItemContent).
  */
 
+import { MAX_UPDATE_ANY_DEPTH as MAX_ANY_DEPTH } from "../src/shared/constants";
+
 const BITS5 = 31;
 const BIT6 = 32;
 const BIT7 = 64;
 const BIT8 = 128;
-/** Deepest nesting of JSON-like values (ContentAny) we accept. */
-const MAX_ANY_DEPTH = 32;
 
 class Reader {
   pos = 0;
@@ -68,10 +68,10 @@ class Reader {
   }
 }
 
-export class UpdateError extends Error {}
+class UpdateError extends Error {}
 
 /** Throws UpdateError when `update` is not a well-formed Yjs v1 update. */
-export function assertWellFormedUpdate(update: Uint8Array): void {
+function assertWellFormedUpdate(update: Uint8Array): void {
   const r = new Reader(update);
   const clients = r.count(3);
   for (let c = 0; c < clients; c++) {

@@ -8,13 +8,20 @@
  * pass through the worker's onBeforeRequest; POSTs from outside are refused there.
  */
 import type * as Party from "partykit/server";
-import { MAX_BATCH_BYTES } from "../src/shared/constants";
-import { CloseCode, CONTROL_QUERY } from "../src/shared/protocol";
+import { MAX_BATCH_BYTES, MAX_VIEWER_PENDING_FRAMES } from "../src/shared/constants";
+import {
+  CloseCode,
+  CONTROL_QUERY,
+  isApplicationCloseCode,
+  SOCKET_OPEN,
+  WsCloseCode,
+} from "../src/shared/protocol";
 import { isValidRoomId } from "../src/shared/roomId";
-import { JSON_HEADERS, jsonResponse, originAllowed, roomIdFromUrl } from "./http";
+import { JSON_HEADERS, jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
 import {
   type HTTP_TRANSPORT_ACTIONS,
   readBodyLimited,
+  refuseTransport,
   transportAction,
   VIEW_UPSTREAM_HEADER,
 } from "./httpTransport";
@@ -45,7 +52,7 @@ export default class ViewLinkServer implements Party.Server {
         return jsonResponse(400, { error: "invalid link" });
       }
       if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-        return jsonResponse(403, { error: "origin not allowed" });
+        return refuseTransport(action, CloseCode.FORBIDDEN, "origin not allowed");
       }
       return req;
     }
@@ -59,7 +66,7 @@ export default class ViewLinkServer implements Party.Server {
     if (roomIdFromUrl(req.url) === null) return new Response("invalid link", { status: 400 });
     // A view socket reads the whole board: the same allow-list as the room's own sockets.
     if (!originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
-      return new Response("origin not allowed", { status: 403 });
+      return refuseSocket(CloseCode.FORBIDDEN, "origin not allowed");
     }
     return req;
   }
@@ -139,23 +146,23 @@ export default class ViewLinkServer implements Party.Server {
         .socket(upstreamPath(ctx.request.url))) as unknown as UpstreamSocket;
     } catch {
       this.pending.delete(conn.id);
-      conn.close(1011, "room unavailable");
+      conn.close(WsCloseCode.INTERNAL_ERROR, "room unavailable");
       return;
     }
     if (!this.pending.has(conn.id)) {
       // The viewer left while we connected.
-      upstream.close(1000, "viewer left");
+      upstream.close(WsCloseCode.NORMAL, "viewer left");
       return;
     }
     this.upstreams.set(conn.id, upstream);
     upstream.addEventListener("message", (event) => {
-      if (conn.readyState === 1) conn.send(event.data as string | ArrayBuffer);
+      if (conn.readyState === SOCKET_OPEN) conn.send(event.data as string | ArrayBuffer);
     });
     upstream.addEventListener("close", (event) => {
       this.upstreams.delete(conn.id);
       // Pass the room's close code on (rate limited, room full, …): the client's retry policy reads it.
-      const code = event.code >= 4000 && event.code < 5000 ? event.code : 1012;
-      if (conn.readyState === 1) conn.close(code, event.reason || "room closed");
+      const code = isApplicationCloseCode(event.code) ? event.code : WsCloseCode.SERVICE_RESTART;
+      if (conn.readyState === SOCKET_OPEN) conn.close(code, event.reason || "room closed");
     });
     for (const frame of this.pending.get(conn.id) ?? [])
       upstream.send(frame as string | ArrayBuffer);
@@ -170,7 +177,7 @@ export default class ViewLinkServer implements Party.Server {
     }
     const queue = this.pending.get(sender.id);
     // Bounded: a viewer that floods before its upstream opens is closed like any flooder.
-    if (queue && queue.length < 100) queue.push(message);
+    if (queue && queue.length < MAX_VIEWER_PENDING_FRAMES) queue.push(message);
     else if (queue) sender.close(CloseCode.RATE_LIMITED, "rate limited");
   }
 
@@ -178,7 +185,7 @@ export default class ViewLinkServer implements Party.Server {
     this.pending.delete(conn.id);
     const upstream = this.upstreams.get(conn.id);
     this.upstreams.delete(conn.id);
-    upstream?.close(1000, "viewer left");
+    upstream?.close(WsCloseCode.NORMAL, "viewer left");
   }
 
   onError(conn: Party.Connection): void {

@@ -4,8 +4,16 @@
  * never undone. Pure Yjs, no React: unit-tested in Node.
  */
 import * as Y from "yjs";
-import { getShapes, keysFor, readShapes, type ShapeMap, shapeToYMap } from "../shared/doc";
-import { POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
+import {
+  getShapes,
+  isOptionalDefault,
+  keysFor,
+  readShapes,
+  type ShapeMap,
+  shapeToYMap,
+} from "../shared/doc";
+import { checkReferences, ReferenceIndex } from "../shared/references";
+import { OPTIONAL_KEYS, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
 import { newShapeId } from "./ids";
 import { LOCAL_ORIGIN } from "./origin";
 import { applyTextDiff } from "./textDiff";
@@ -13,6 +21,25 @@ import { keysOnTop, type ZMove, type ZPatch, zPatchFor } from "./zorder";
 
 /** A partial update of one shape (id required). `text` is applied as a minimal diff. */
 export type ShapePatch = { id: string } & Partial<Omit<Shape, "id" | "type">>;
+
+type OptionalKey = (typeof OPTIONAL_KEYS)[number];
+const OPTIONAL = new Set<string>(OPTIONAL_KEYS);
+const isOptionalKey = (key: string): key is OptionalKey => OPTIONAL.has(key);
+
+/** Keys whose change can move a bound end or break a reference. */
+const REFERENCE_KEYS = new Set([
+  "x",
+  "y",
+  "width",
+  "height",
+  "rotation",
+  "points",
+  "startId",
+  "startAnchor",
+  "endId",
+  "endAnchor",
+  "frameId",
+]);
 
 /** How far a duplicate or a paste is offset from its original, in canvas units. */
 export const DUPLICATE_OFFSET = 16;
@@ -33,8 +60,12 @@ export class ShapeStore {
   /** Set when the room says this connection may not write: every write becomes a no-op. */
   readOnly = false;
 
+  /** Who refers to whom, so re-routing after a move costs its connectors, not a board scan. */
+  private readonly references: ReferenceIndex;
+
   constructor(readonly doc: Y.Doc) {
     this.shapes = getShapes(doc);
+    this.references = new ReferenceIndex(this.shapes as Y.Map<unknown>);
     this.undoManager = new Y.UndoManager(this.shapes, {
       trackedOrigins: new Set([LOCAL_ORIGIN]),
       // Typing bursts merge into one step; gestures call endStep() so each is its own step.
@@ -73,12 +104,34 @@ export class ShapeStore {
     return ids;
   }
 
-  /** Writes only the keys that actually change (every overwrite leaves bytes behind forever). */
+  /**
+   * Writes only the keys that actually change (every overwrite leaves bytes behind forever).
+   * Connectors bound to a shape whose geometry changed are re-routed in the same transaction,
+   * so a move and its arrows are one edit and one undo step.
+   */
   update(patches: readonly ShapePatch[]): void {
     if (patches.length === 0) return;
     this.transact(() => {
-      for (const { id, ...changes } of patches) this.applyPatch(id, changes);
+      const moved = new Set<string>();
+      for (const { id, ...changes } of patches) {
+        this.applyPatch(id, changes);
+        if (Object.keys(changes).some((k) => REFERENCE_KEYS.has(k))) moved.add(id);
+      }
+      this.fixReferences(moved);
     });
+  }
+
+  /** Re-routes connectors bound to `touched` and unbinds ends whose shape is gone (C12, C13). */
+  private fixReferences(touched: ReadonlySet<string>): void {
+    if (touched.size === 0) return;
+    for (const { id, patch } of checkReferences(this.shapes, touched, this.references)) {
+      const map = this.shapes.get(id);
+      if (!(map instanceof Y.Map)) continue;
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) map.delete(k);
+        else if (!sameValue(map.get(k), v)) map.set(k, v);
+      }
+    }
   }
 
   private applyPatch(id: string, changes: Partial<Shape>): void {
@@ -87,7 +140,12 @@ export class ShapeStore {
     const type = map.get("type") as Shape["type"];
     const allowed = new Set<string>(keysFor(type));
     for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined || !allowed.has(key)) continue;
+      if (value === undefined) continue;
+      if (isOptionalKey(key)) {
+        this.applyOptional(map, key, value);
+        continue;
+      }
+      if (!allowed.has(key)) continue;
       if (key === "text" && TEXT_TYPES.has(type)) {
         const current = map.get("text");
         if (current instanceof Y.Text) applyTextDiff(current, value as string);
@@ -104,11 +162,30 @@ export class ShapeStore {
     }
   }
 
+  /** Diagramming keys: the default value deletes the key (docs/schema.md: absent = default). */
+  private applyOptional(map: Y.Map<unknown>, key: OptionalKey, value: unknown): void {
+    if (isOptionalDefault(key, value)) {
+      if (map.has(key)) map.delete(key);
+      // An end without a shape has no anchor either.
+      if (key === "startId" && map.has("startAnchor")) map.delete("startAnchor");
+      if (key === "endId" && map.has("endAnchor")) map.delete("endAnchor");
+      return;
+    }
+    if (key === "label") {
+      const current = map.get("label");
+      if (current instanceof Y.Text) applyTextDiff(current, value as string);
+      else map.set("label", new Y.Text(value as string));
+      return;
+    }
+    if (!sameValue(map.get(key), value)) map.set(key, value);
+  }
+
   remove(ids: readonly string[]): void {
     const present = ids.filter((id) => this.shapes.has(id));
     if (present.length === 0) return;
     this.transact(() => {
       for (const id of present) this.shapes.delete(id);
+      this.fixReferences(new Set(present));
     });
   }
 
@@ -153,6 +230,7 @@ export class ShapeStore {
   }
 
   destroy(): void {
+    this.references.destroy();
     this.undoManager.destroy();
   }
 }

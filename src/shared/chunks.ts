@@ -11,17 +11,8 @@
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { MAX_DOCUMENT_BYTES, MAX_MESSAGE_BYTES } from "./constants";
+import { CHUNK_BYTES, MAX_MESSAGE_BYTES } from "./constants";
 import { MessageType } from "./protocol";
-
-/** bytes. Size of each piece the client sends. */
-export const CHUNK_BYTES = 512 * 1024;
-/** bytes. Largest frame the room reassembles: a whole document at its cap, plus framing. */
-export const MAX_ASSEMBLED_BYTES = MAX_DOCUMENT_BYTES + 1024;
-/** Most pieces in one frame. */
-export const MAX_CHUNKS = Math.ceil(MAX_ASSEMBLED_BYTES / CHUNK_BYTES);
-/** bytes. Pieces a room holds at once across all its connections (rooms run in 128 MB). */
-export const MAX_ROOM_ASSEMBLY_BYTES = 2 * MAX_ASSEMBLED_BYTES;
 
 export interface Chunk {
   id: number;

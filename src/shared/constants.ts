@@ -39,7 +39,11 @@ export const PRESENCE_COUNT_INTERVAL_MS = 1_000;
 export const SAVE_DEBOUNCE_MS = 100;
 /** ms. Upper bound on how long a continuously changing room can go without a save (issue: ≤ 1 s). */
 export const SAVE_MAX_WAIT_MS = 500;
-/** bytes. Durable Object storage caps one value at 128 KiB; chunks stay safely below it. */
+/** bytes. Durable Object storage's cap on one value (128 KiB). */
+export const STORAGE_MAX_VALUE_BYTES = 128 * 1024;
+/** Durable Object storage's cap on keys in one put. */
+export const STORAGE_MAX_KEYS_PER_PUT = 128;
+/** bytes. Snapshot chunks stay safely below STORAGE_MAX_VALUE_BYTES. */
 export const STORAGE_CHUNK_BYTES = 120 * 1024;
 
 // ---- Liveness -------------------------------------------------------------------------------
@@ -93,6 +97,28 @@ export const MAX_PRESENCE_BYTES = 2_048;
 export const RATE_BUCKET_SIZE = 400;
 /** …refilled at this many messages per second (a 20 Hz cursor plus edits uses a small fraction). */
 export const RATE_REFILL_PER_S = 200;
+/**
+ * How many times the room asks one connection to resend what it lacks. A well-behaved client
+ * needs one (an edit sent before its step 2, after the room lost content it had seen); a client
+ * whose own data is incomplete would answer with the same gap forever.
+ */
+export const MAX_RESYNCS_PER_CONNECTION = 3;
+/** Shape ids named in one INVALID_SHAPE error: enough to find them, bounded so the error stays small. */
+export const MAX_REPORTED_SHAPE_IDS = 50;
+/** bytes. Size of each piece of a frame over the message cap (src/shared/chunks.ts): half the cap. */
+export const CHUNK_BYTES = 512 * 1024;
+/** bytes. Largest frame the room reassembles from pieces: a whole document at its cap, plus 1 KiB of framing. */
+export const MAX_ASSEMBLED_BYTES = MAX_DOCUMENT_BYTES + 1024;
+/** Most pieces in one frame. */
+export const MAX_CHUNKS = Math.ceil(MAX_ASSEMBLED_BYTES / CHUNK_BYTES);
+/** bytes. Pieces a room holds at once across all its connections (rooms run in 128 MB): two largest frames. */
+export const MAX_ROOM_ASSEMBLY_BYTES = 2 * MAX_ASSEMBLED_BYTES;
+/** Most entries one awareness message may carry (a real client sends 1). */
+export const MAX_ENTRIES_PER_MESSAGE = 16;
+/** Deepest nesting of JSON-like values (Yjs ContentAny) an update may hold: deeper is hostile, and recursion has a stack. */
+export const MAX_UPDATE_ANY_DEPTH = 32;
+/** Frames a viewer may send before its upstream room socket opens (normally 2–3: step 1, presence); more is a flood. */
+export const MAX_VIEWER_PENDING_FRAMES = 100;
 /** Longest shape id and room id, in characters. */
 export const MAX_SHAPE_ID_LENGTH = 64;
 export const MAX_ROOM_ID_LENGTH = 128;
@@ -102,6 +128,13 @@ export const MAX_TEXT_LENGTH = 20_000;
 export const MAX_POINTS = 20_000;
 /** Largest absolute coordinate; beyond this a value is clamped (keeps the canvas math finite). */
 export const MAX_COORDINATE = 1e7;
+
+// ---- Room log -------------------------------------------------------------------------------
+
+/** Lines the room logs per LOG_WINDOW_MS at most: a client sending garbage at full speed must not make logging the bottleneck. */
+export const LOG_BURST = 10;
+/** ms. The window LOG_BURST counts over. */
+export const LOG_WINDOW_MS = 10_000;
 
 // ---- HTTP fallback transport (docs/transport.md) --------------------------------------------
 
@@ -119,5 +152,45 @@ export const LONG_POLL_IDLE_MS = 30_000;
 export const MAX_BATCH_BYTES = MAX_MESSAGE_BYTES + 16;
 /** bytes. Frames queued for a long poller that stopped polling: beyond this it is closed. */
 export const MAX_POLL_QUEUE_BYTES = 8_000_000;
+/** bytes. How much of an oversized POST body is read (and dropped) so the client reads a 413, not a reset. */
+export const DRAIN_LIMIT_BYTES = 8 * MAX_BATCH_BYTES;
+/** bytes. A fallback connection's token, its capability: 128 random bits. */
+export const HTTP_TOKEN_BYTES = 16;
 /** bytes. Browsers refuse `keepalive` fetches with bodies over 64 KiB; larger POSTs go without it. */
 export const KEEPALIVE_BODY_LIMIT = 60_000;
+
+// ---- Commands (src/actions) -----------------------------------------------------------------
+
+/** canvas units. An arrow key moves the selection this far: one unit for fine placement… */
+export const NUDGE_STEP = 1;
+/** …and this far with Shift, for moving a noticeable distance in few presses (as Excalidraw). */
+export const NUDGE_STEP_BIG = 10;
+/**
+ * ms. Ctrl/Cmd+V waits this long for the browser's paste event (which carries the system
+ * clipboard) before pasting the internal clipboard instead: the event follows the key within
+ * a few ms, and 80 ms still feels instant.
+ */
+export const PASTE_FALLBACK_MS = 80;
+/** ms. How long a notice from the room (a repaired shape, a refused write) stays on screen. */
+export const NOTICE_MS = 4_000;
+
+// ---- Canvas input (client only) --------------------------------------------------------------
+
+/** px. Wheel deltas at or above this are mouse-wheel notches (zoom a step), not trackpad streams. */
+export const WHEEL_NOTCH_PX = 50;
+/** px. One wheel "line" (deltaMode 1, Firefox) as pixels. */
+export const WHEEL_LINE_PX = 16;
+/**
+ * Screen px around the pointer whose shapes are drawn into the hit graph for one hit test:
+ * Konva walks a few pixels outward from an antialiased edge pixel to the nearest shape.
+ */
+export const HIT_SLOP_PX = 16;
+/** Screen px between eraser hit tests along a fast swipe, so no thin shape is jumped over. */
+export const ERASE_STEP_PX = 4;
+/** Screen px. Pen samples closer than this to the last one add nothing (simplified on pointer up). */
+export const PEN_MIN_STEP_PX = 1;
+
+// ---- Diagramming (client only) --------------------------------------------------------------
+
+/** Screen px. A line or arrow end dropped this close to a shape's outline binds to it (tldraw: ~8). */
+export const BIND_DISTANCE_PX = 10;

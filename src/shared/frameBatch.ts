@@ -6,6 +6,8 @@
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { exhaustive } from "./exhaustive";
+import { WsCloseCode } from "./protocol";
 
 export const FrameKind = { Binary: 0, Text: 1, Close: 2 } as const;
 
@@ -16,7 +18,7 @@ export type BatchFrame =
 
 const textEncoder = new TextEncoder();
 /** fatal: a frame that is not UTF-8 is malformed, never silently repaired. */
-const textDecoder = new TextDecoder("utf-8", { fatal: true });
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function encodeBatch(frames: readonly BatchFrame[]): Uint8Array<ArrayBuffer> {
   const encoder = encoding.createEncoder();
@@ -36,10 +38,8 @@ export function encodeBatch(frames: readonly BatchFrame[]): Uint8Array<ArrayBuff
         kind = FrameKind.Close;
         bytes = textEncoder.encode(JSON.stringify({ code: frame.code, reason: frame.reason }));
         break;
-      default: {
-        const never: never = frame;
-        throw new Error(`unknown frame ${String(never)}`);
-      }
+      default:
+        exhaustive(frame);
     }
     encoding.writeVarUint(encoder, bytes.byteLength);
     encoding.writeUint8(encoder, kind);
@@ -70,7 +70,7 @@ export function decodeBatch(bytes: Uint8Array): BatchFrame[] {
         break;
       case FrameKind.Close: {
         const parsed = JSON.parse(textDecoder.decode(data)) as { code?: unknown; reason?: unknown };
-        const code = typeof parsed?.code === "number" ? parsed.code : 1005;
+        const code = typeof parsed?.code === "number" ? parsed.code : WsCloseCode.NO_STATUS;
         const reason = typeof parsed?.reason === "string" ? parsed.reason : "";
         frames.push({ kind: "close", code, reason });
         break;

@@ -29,8 +29,8 @@ export const MessageType = {
 
 const Ping = v.object({ type: v.literal("ping"), t: v.pipe(v.number(), v.finite()) });
 
-export const ClientControlMessage = v.variant("type", [Ping]);
-export type ClientControlMessage = v.InferOutput<typeof ClientControlMessage>;
+const ClientControlMessage = v.variant("type", [Ping]);
+type ClientControlMessage = v.InferOutput<typeof ClientControlMessage>;
 
 // ---- Control messages: room → client -----------------------------------------------------------
 
@@ -42,9 +42,7 @@ export type ErrorCode =
   /** The write would take the document over its size cap; it was not applied. */
   | "DOCUMENT_TOO_LARGE"
   /** A presence state over the size cap was ignored. */
-  | "PRESENCE_TOO_LARGE"
-  /** A message could not be understood. */
-  | "MALFORMED";
+  | "PRESENCE_TOO_LARGE";
 
 export type ServerControlMessage =
   /** First message on every connection. */
@@ -72,8 +70,6 @@ export type ServerControlMessage =
    */
   | { type: "presence-count"; total: number; shown: number };
 
-export type ServerControlMessageType = ServerControlMessage["type"];
-
 // ---- Close codes -------------------------------------------------------------------------------
 
 /** WebSocket close codes the room uses (4000–4999 are the application's). */
@@ -82,7 +78,7 @@ export const CloseCode = {
   MALFORMED: 4000,
   /** Room id outside [A-Za-z0-9_-]{1,128}. Do not retry. */
   INVALID_ROOM: 4001,
-  /** Origin not allowed, or a bad capability token. Do not retry. */
+  /** Origin not allowed: the socket is accepted and closed at once (party/http.ts). Do not retry. */
   FORBIDDEN: 4003,
   /** A message over 1 MB. Do not retry: it would be sent again. */
   MESSAGE_TOO_BIG: 4009,
@@ -90,13 +86,34 @@ export const CloseCode = {
   RATE_LIMITED: 4029,
   /** The room already holds its maximum number of connections. Retry slowly. */
   ROOM_FULL: 4013,
+  /**
+   * RFC 6455 1011. The HTTP fallback's long poller left more than MAX_POLL_QUEUE_BYTES
+   * unfetched, like a socket whose buffer never drains. Retry: a fresh sync catches up.
+   */
+  SLOW_CONSUMER: 1011,
   /** Client side: no message heard for too long; the socket is replaced. Retry. */
   DEAD_CONNECTION: 4100,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** RFC 6455 close code 1009, "Message Too Big". */
-const WS_MESSAGE_TOO_BIG = 1009;
+/** RFC 6455 close codes the room and its parties use or read. */
+export const WsCloseCode = {
+  NORMAL: 1000,
+  /** A close frame without a code. */
+  NO_STATUS: 1005,
+  MESSAGE_TOO_BIG: 1009,
+  INTERNAL_ERROR: 1011,
+  /** The server is restarting: reconnect. */
+  SERVICE_RESTART: 1012,
+} as const;
+
+/** WebSocket readyState OPEN (the platform's `WebSocket.OPEN`, absent from workerd's typings here). */
+export const SOCKET_OPEN = 1;
+
+/** 4000–4999: codes an application defines (ours are CloseCode). */
+export function isApplicationCloseCode(code: number): boolean {
+  return code >= 4000 && code < 5000;
+}
 
 export type RetryPolicy = "retry" | "retry-slowly" | "stop";
 
@@ -108,7 +125,7 @@ export function retryPolicyFor(code: number): RetryPolicy {
     case CloseCode.MESSAGE_TOO_BIG:
     // The platform's own "Message Too Big": workerd closes a socket whose frame passes 1 MiB
     // before the room sees it. Retrying would send the same frame again.
-    case WS_MESSAGE_TOO_BIG:
+    case WsCloseCode.MESSAGE_TOO_BIG:
       return "stop";
     case CloseCode.RATE_LIMITED:
     case CloseCode.ROOM_FULL:

@@ -1,6 +1,6 @@
 import { MAX_ROOM_ID_LENGTH } from "./constants";
 
-export const ROOM_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_ROOM_ID_LENGTH}}$`);
+const ROOM_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_ROOM_ID_LENGTH}}$`);
 
 export function isValidRoomId(id: string): boolean {
   return ROOM_ID_PATTERN.test(id);

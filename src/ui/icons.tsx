@@ -40,6 +40,16 @@ export const ICONS = {
       <ellipse cx="12" cy="12" rx="8.5" ry="7" />
     </Svg>
   ),
+  diamond: (
+    <Svg>
+      <path d="M12 3l9 9-9 9-9-9z" />
+    </Svg>
+  ),
+  triangle: (
+    <Svg>
+      <path d="M12 4l9 16H3z" />
+    </Svg>
+  ),
   line: (
     <Svg>
       <path d="M5 19L19 5" />

@@ -4,26 +4,15 @@
  * board again. Reads the document through the page's automation hook `window.__sketchroom`.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
-import { type DevServer, startDevServer } from "../helpers/devServer";
+import { describe, expect, test } from "vitest";
+import type { PageErrors } from "../helpers/browser";
+import { setupE2E } from "../helpers/e2e";
 import { openRoom, type RawShape, shapesIn } from "../helpers/pages";
 import { fetchSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
-let server: DevServer;
-let session: BrowserSession;
-
-beforeAll(async () => {
-  server = await startDevServer();
-  session = await launchBrowser();
-});
-
-afterAll(async () => {
-  await session?.close();
-  await server?.dispose();
-});
+const e2e = setupE2E();
 
 /** The drawn rect: where the drag was, within a few pixels (snapping, stroke). */
 function isDrawnRect(s: RawShape): boolean {
@@ -69,10 +58,10 @@ function expectNoErrors(...all: PageErrors[]): void {
 describe("drawing together", () => {
   test("a rectangle drawn in one page appears in another, undo removes it, reload keeps it", async () => {
     const room = uniqueRoomId("e2e");
-    const a = await session.newPage("A");
-    const b = await session.newPage("B");
-    await openRoom(a.page, `${server.url}/r/${room}`);
-    await openRoom(b.page, `${server.url}/r/${room}`);
+    const a = await e2e.session.newPage("A");
+    const b = await e2e.session.newPage("B");
+    await openRoom(a.page, `${e2e.server.url}/r/${room}`);
+    await openRoom(b.page, `${e2e.server.url}/r/${room}`);
 
     // The middle of the rect's top edge, before anything is drawn (grid, background).
     const blankEdge = await pixelsAround(b.page, 300, 200);
@@ -102,7 +91,7 @@ describe("drawing together", () => {
     });
     expect((await shapesIn(a.page)).map((s) => s.id)).toEqual([drawn.id]);
     await waitFor(
-      async () => (await fetchSnapshot(server.url, room)).some((s) => s.id === drawn.id),
+      async () => (await fetchSnapshot(e2e.server.url, room)).some((s) => s.id === drawn.id),
       { message: "the HTTP snapshot holds the rect" },
     );
 
@@ -113,7 +102,7 @@ describe("drawing together", () => {
     await waitFor(async () => (await shapesIn(b.page)).length === 0, {
       message: "undo removes the rect in B",
     });
-    await waitFor(async () => (await fetchSnapshot(server.url, room)).length === 0, {
+    await waitFor(async () => (await fetchSnapshot(e2e.server.url, room)).length === 0, {
       message: "undo removes the rect from the HTTP snapshot",
     });
 

@@ -5,9 +5,8 @@
  * literal characters, Konva draws the shapes' literal text, and no element or script is created.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { type BrowserSession, launchBrowser } from "../helpers/browser";
-import { type DevServer, startDevServer } from "../helpers/devServer";
+import { afterAll, expect, test } from "vitest";
+import { setupE2E } from "../helpers/e2e";
 import { addShapes, makeShape } from "../helpers/shapes";
 import { waitFor, withTimeout } from "../helpers/wait";
 import { connectPeer, type Peer, uniqueRoomId } from "../helpers/yclient";
@@ -17,21 +16,14 @@ const PEER_NAME = "<b>evil</b><script>window.__pwned=2</script>";
 /** The page's own user, named with markup too (stored where the app keeps its identity). */
 const OWN_NAME = "<img src=x onerror=window.__pwned=3>";
 
-let server: DevServer;
-let session: BrowserSession;
 let peer: Peer | undefined;
 let renew: ReturnType<typeof setInterval> | undefined;
 
-beforeAll(async () => {
-  server = await startDevServer();
-  session = await launchBrowser();
-});
+const e2e = setupE2E();
 
 afterAll(async () => {
   clearInterval(renew);
   await peer?.close();
-  await session?.close();
-  await server?.dispose();
 });
 
 /** Texts of every Konva Text node on the stage. */
@@ -46,7 +38,7 @@ async function konvaTexts(page: Page): Promise<string[]> {
 
 test("names, text shapes and sticky notes render markup as literal text", async () => {
   const room = uniqueRoomId("markup");
-  peer = await connectPeer(server.wsUrl, room, {
+  peer = await connectPeer(e2e.server.wsUrl, room, {
     awareness: {
       user: { name: PEER_NAME, color: "#cc3333" },
       cursor: { x: 300, y: 300 },
@@ -65,12 +57,12 @@ test("names, text shapes and sticky notes render markup as literal text", async 
     peer?.awareness.setLocalStateField("cursor", { x: 300 + (tick++ % 2), y: 300 });
   }, 1_000);
 
-  const { page, errors } = await session.newPage("viewer");
+  const { page, errors } = await e2e.session.newPage("viewer");
   await page.addInitScript(
     (name) => localStorage.setItem("sketchroom:user", JSON.stringify({ name, color: "#3366cc" })),
     OWN_NAME,
   );
-  await page.goto(`${server.url}/r/${room}`, { waitUntil: "domcontentloaded" });
+  await page.goto(`${e2e.server.url}/r/${room}`, { waitUntil: "domcontentloaded" });
   await page
     .locator('[data-testid="connection-status"][data-state="connected"]')
     .waitFor({ state: "attached", timeout: 30_000 });

@@ -5,30 +5,19 @@
  * user's viewport, and someone who leaves disappears within 5 s.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
-import { type DevServer, startDevServer } from "../helpers/devServer";
+import { describe, expect, test } from "vitest";
+import type { PageErrors } from "../helpers/browser";
+import { setupE2E } from "../helpers/e2e";
 import { openRoom, setIdentity } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
-let server: DevServer;
-let session: BrowserSession;
-
-beforeAll(async () => {
-  server = await startDevServer();
-  session = await launchBrowser();
-});
-
-afterAll(async () => {
-  await session?.close();
-  await server?.dispose();
-});
+const e2e = setupE2E();
 
 async function openAs(name: string, color: string, roomId: string) {
-  const { page, errors } = await session.newPage(name);
+  const { page, errors } = await e2e.session.newPage(name);
   await setIdentity(page, name, color);
-  await openRoom(page, `${server.url}/r/${roomId}`);
+  await openRoom(page, `${e2e.server.url}/r/${roomId}`);
   return { page, errors };
 }
 

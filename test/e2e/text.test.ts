@@ -4,25 +4,13 @@
  * was placed; a second user's page draws both at those sizes.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { type BrowserSession, launchBrowser } from "../helpers/browser";
-import { type DevServer, startDevServer } from "../helpers/devServer";
+import { expect, test } from "vitest";
+import { setupE2E } from "../helpers/e2e";
 import { canvasBox, openRoom, type RawShape, shapesIn } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
-let server: DevServer;
-let session: BrowserSession;
-
-beforeAll(async () => {
-  server = await startDevServer();
-  session = await launchBrowser();
-});
-
-afterAll(async () => {
-  await session?.close();
-  await server?.dispose();
-});
+const e2e = setupE2E();
 
 /** Text and font size of every Konva Text node drawn on the page's stage, except labels. */
 async function drawnTexts(page: Page): Promise<{ text: string; fontSize: number }[]> {
@@ -44,10 +32,10 @@ const withText = (text: string) => (shapes: RawShape[]) =>
 
 test("a chosen font size is stored, resizes the text box and reaches the other page", async () => {
   const room = uniqueRoomId("font");
-  const a = await session.newPage("writer");
-  const b = await session.newPage("reader");
-  await openRoom(a.page, `${server.url}/r/${room}`);
-  await openRoom(b.page, `${server.url}/r/${room}`);
+  const a = await e2e.session.newPage("writer");
+  const b = await e2e.session.newPage("reader");
+  await openRoom(a.page, `${e2e.server.url}/r/${room}`);
+  await openRoom(b.page, `${e2e.server.url}/r/${room}`);
   const box = await canvasBox(a.page);
 
   // A text at the default size.

@@ -6,27 +6,22 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BrowserSession, launchBrowser } from "../helpers/browser";
-import { type DevServer, startDevServer } from "../helpers/devServer";
+import { setupE2E } from "../helpers/e2e";
 import { startUpgradeRefusingProxy, type UpgradeRefusingProxy } from "../helpers/httpProxy";
 import { drawRect, isRectAt, shapesIn } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
-let server: DevServer;
 let proxy: UpgradeRefusingProxy;
-let session: BrowserSession;
+
+const e2e = setupE2E();
 
 beforeAll(async () => {
-  server = await startDevServer();
-  proxy = await startUpgradeRefusingProxy(server.port);
-  session = await launchBrowser();
+  proxy = await startUpgradeRefusingProxy(e2e.server.port);
 });
 
 afterAll(async () => {
-  await session?.close();
   await proxy?.close();
-  await server?.dispose();
 });
 
 const rectAt = isRectAt;
@@ -34,12 +29,12 @@ const rectAt = isRectAt;
 describe("drawing with WebSockets blocked", () => {
   test("[TE1] a page behind an upgrade-refusing proxy falls back to SSE and draws together with a WebSocket page", async () => {
     const room = uniqueRoomId("e2e-fallback");
-    const proxied = await session.newPage("proxied");
-    const direct = await session.newPage("direct");
+    const proxied = await e2e.session.newPage("proxied");
+    const direct = await e2e.session.newPage("direct");
     await proxied.page.goto(`http://127.0.0.1:${proxy.port}/r/${room}`, {
       waitUntil: "domcontentloaded",
     });
-    await direct.page.goto(`${server.url}/r/${room}`, { waitUntil: "domcontentloaded" });
+    await direct.page.goto(`${e2e.server.url}/r/${room}`, { waitUntil: "domcontentloaded" });
     const badge = (p: Page) => p.locator('[data-testid="connection-status"]');
     await proxied.page
       .locator('[data-testid="connection-status"][data-state="connected"][data-transport="sse"]')

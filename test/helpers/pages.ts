@@ -67,8 +67,30 @@ export async function drawRect(
   await page.mouse.up();
 }
 
-const near = (v: unknown, want: number) => typeof v === "number" && Math.abs(v - want) <= 4;
-
 /** A rect at canvas (x, y), within a few pixels (snapping, stroke). */
 export const isRectAt = (x: number, y: number) => (s: RawShape) =>
   s.type === "rect" && near(s.x, x) && near(s.y, y);
+
+/** A point on the stage, in screen pixels from its top-left (= canvas units at zoom 1, no pan). */
+export interface StagePoint {
+  x: number;
+  y: number;
+}
+
+/** Drags with the left button from one stage point to another, in small steps like a hand. */
+export async function dragOnStage(
+  page: Page,
+  from: StagePoint,
+  to: StagePoint,
+  steps = 8,
+): Promise<void> {
+  const box = await canvasBox(page);
+  await page.mouse.move(box.x + from.x, box.y + from.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + to.x, box.y + to.y, { steps });
+  await page.mouse.up();
+}
+
+/** Whether `v` is a number within `tolerance` of `want`. */
+export const near = (v: unknown, want: number, tolerance = 4) =>
+  typeof v === "number" && Math.abs(v - want) <= tolerance;

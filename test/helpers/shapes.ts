@@ -2,6 +2,7 @@
 import type * as Y from "yjs";
 import { getShapes, keysFor, shapeToYMap } from "../../src/shared/doc";
 import type { Shape } from "../../src/shared/schema";
+import { waitFor } from "./wait";
 
 let counter = 0;
 
@@ -73,4 +74,28 @@ export function storedFields(s: Shape): Record<string, unknown> {
   const out: Record<string, unknown> = { id: s.id };
   for (const k of keysFor(s.type)) out[k] = s[k];
   return out;
+}
+
+/**
+ * Polls the room's HTTP snapshot until `pick` finds what it wants there, and returns that; on a
+ * timeout the error shows the last snapshot.
+ */
+export async function waitForSnapshot<T>(
+  baseUrl: string,
+  roomId: string,
+  pick: (shapes: Shape[]) => T | undefined | null | false,
+  message: string,
+): Promise<Exclude<T, undefined | null | false>> {
+  let last: Shape[] = [];
+  try {
+    return (await waitFor(
+      async () => {
+        last = await fetchSnapshot(baseUrl, roomId);
+        return pick(last);
+      },
+      { message },
+    )) as Exclude<T, undefined | null | false>;
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n  snapshot: ${JSON.stringify(last)}`);
+  }
 }

@@ -4,7 +4,9 @@
  * between rooms. Nothing is mocked; hostile frames are built by hand and sent on bare sockets.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import WS from "ws";
 import * as Y from "yjs";
+import { createRoomClient } from "../../src/net/roomClient";
 import {
   MAX_EDITORS_PER_ROOM,
   MAX_MESSAGE_BYTES,
@@ -12,6 +14,7 @@ import {
   RATE_BUCKET_SIZE,
 } from "../../src/shared/constants";
 import { getShapes } from "../../src/shared/doc";
+import { decodeBatch, encodeBatch } from "../../src/shared/frameBatch";
 import { CloseCode, retryPolicyFor } from "../../src/shared/protocol";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import { awarenessFrame, emptyStep1, isSyncFrame, updateFrame } from "../helpers/frames";
@@ -202,13 +205,14 @@ describe("message size", () => {
 });
 
 describe("message rate", () => {
-  test(`a flood closes its sender with ${CloseCode.RATE_LIMITED} within 2 s; a well-behaved peer keeps normal latency`, async () => {
+  test(`floods from several connections and many client ids: each flooder is closed with ${CloseCode.RATE_LIMITED} within 2 s, lands at most one presence, and well-behaved peers keep normal latency`, async () => {
     const room = uniqueRoomId("flood");
-    const a = await peer(room);
-    const b = await peer(room);
+    const a = await peer(room, { user: { name: "a" }, cursor: null });
+    const b = await peer(room, { user: { name: "b" }, cursor: null });
     const rect = makeShape({ id: "moving", x: 0 });
     addShapes(a.doc, [rect]);
     await b.waitFor(() => b.shapes().length === 1);
+    await b.waitFor(() => names(b).includes("a"));
 
     /** ms from a's edit to b seeing it. */
     const latency = async (x: number): Promise<number> => {
@@ -220,21 +224,47 @@ describe("message rate", () => {
     const baseline: number[] = [];
     for (let i = 1; i <= 5; i++) baseline.push(await latency(i));
 
-    const flooder = await raw(roomUrl(room));
-    await waitFor(() => flooder.controls().some((m) => m.type === "hello"));
-    const clientId = 424242;
+    // Everything b ever holds from the flood, not just what is left at the end.
+    const floodIds = new Set<number>();
+    let mostAtOnce = 0;
+    const isFlood = (s: { user?: unknown } | undefined) =>
+      String((s?.user as { name?: unknown } | undefined)?.name).startsWith("flood");
+    const watch = () => {
+      let now = 0;
+      for (const [id, st] of b.awareness.getStates()) {
+        if (!isFlood(st)) continue;
+        floodIds.add(id);
+        now++;
+      }
+      mostAtOnce = Math.max(mostAtOnce, now);
+    };
+    b.awareness.on("change", watch);
+
+    const FLOODERS = 4;
+    /** Distinct awareness client ids each flooder cycles through, a's and b's among them. */
+    const IDS_PER_FLOODER = 64;
+    const flooders = await Promise.all(Array.from({ length: FLOODERS }, () => raw(roomUrl(room))));
+    for (const f of flooders) await waitFor(() => f.controls().some((m) => m.type === "hello"));
     const started = Date.now();
-    // 2000 small valid presence frames, as fast as the socket takes them.
+    // 2000 small valid presence frames per flooder, as fast as the sockets take them, each
+    // frame naming another client id: someone else's (a's, b's, another flooder's) or a fresh one.
+    const victims = [a.doc.clientID, b.doc.clientID];
     for (let i = 1; i <= 2000; i++) {
-      flooder.send(awarenessFrame(clientId, i, { user: { name: `flood ${i}` }, cursor: null }));
+      flooders.forEach((f, k) => {
+        const slot = i % IDS_PER_FLOODER;
+        const clientId = slot < victims.length ? victims[slot]! : 900_000 + k * 1000 + slot;
+        f.send(awarenessFrame(clientId, 1_000 + i, { user: { name: `flood ${k}` }, cursor: null }));
+      });
     }
     const during: number[] = [];
     let x = 100;
-    while (flooder.closeEvent === null && Date.now() - started < 3_000)
+    while (flooders.some((f) => f.closeEvent === null) && Date.now() - started < 3_000)
       during.push(await latency(x++));
-    const closed = await withTimeout(flooder.closed, 5_000, "the flooder to be closed");
-    expect(closed.code).toBe(CloseCode.RATE_LIMITED);
-    expect(closed.at - started).toBeLessThan(2_000);
+    for (const [k, f] of flooders.entries()) {
+      const closed = await withTimeout(f.closed, 5_000, `flooder ${k} to be closed`);
+      expect(closed.code, `flooder ${k}`).toBe(CloseCode.RATE_LIMITED);
+      expect(closed.at - started, `flooder ${k}`).toBeLessThan(2_000);
+    }
     for (let i = 0; i < 5; i++) during.push(await latency(x++));
 
     const worst = Math.max(...during);
@@ -245,11 +275,21 @@ describe("message rate", () => {
     ).toBeLessThan(Math.max(500, 5 * Math.max(...baseline)));
     expect(a.closeEvent).toBeNull();
     expect(b.closeEvent).toBeNull();
-    // At most the burst got through before the close.
-    const flooded = [...b.awareness.getStates().values()].filter((s) =>
-      String((s.user as { name?: unknown } | undefined)?.name).startsWith("flood"),
-    );
-    expect(flooded.length).toBeLessThanOrEqual(1);
+    // One awareness client id per connection: of the 4 × 64 ids flooded, at most one per
+    // flooder ever reached b, and a's and b's own presence was never overwritten.
+    expect(
+      floodIds.size,
+      "the flood reached b at all (else the bound says nothing)",
+    ).toBeGreaterThan(0);
+    expect(floodIds.size, `flood ids seen by b: ${[...floodIds]}`).toBeLessThanOrEqual(FLOODERS);
+    expect(mostAtOnce).toBeLessThanOrEqual(FLOODERS);
+    expect(floodIds.has(a.doc.clientID) || floodIds.has(b.doc.clientID)).toBe(false);
+    expect(names(b)).toContain("a");
+    // Closed flooders leave nothing behind.
+    await b.waitFor(() => ![...b.awareness.getStates().values()].some(isFlood), {
+      message: "the flooders' presence is removed once they are closed",
+    });
+    b.awareness.off("change", watch);
     expect(RATE_BUCKET_SIZE).toBeLessThan(2000);
   });
 
@@ -366,23 +406,99 @@ describe("presence", () => {
 });
 
 describe("Origin allow-list", () => {
-  test("an upgrade from another site gets 403; the allowed site, the app itself and no Origin connect", async () => {
+  /**
+   * What a socket from `origin` meets: the close code it is sent at once, "open" once the room
+   * greets it, or the HTTP status of a refused upgrade (which a browser never shows the page).
+   */
+  async function originOutcome(url: string, origin?: string): Promise<number | "open"> {
+    let s: RawSocket;
+    try {
+      s = await raw(url, origin);
+    } catch (err) {
+      if (err instanceof UpgradeRefused) return err.status;
+      throw err;
+    }
+    return waitFor(
+      (): number | "open" | null =>
+        s.closeEvent?.code ?? (s.controls().some((m) => m.type === "hello") ? "open" : null),
+      { message: `hello or close for origin ${origin}` },
+    );
+  }
+
+  test("[OR1] a socket from another site is closed with 4003 (stop); the allowed site, the app itself and no Origin connect", async () => {
     const room = uniqueRoomId("origin");
-    expect(await upgradeStatus(roomUrl(room), { origin: EVIL_ORIGIN })).toBe(403);
-    expect(await upgradeStatus(roomUrl(room), { origin: "null" })).toBe(403);
-    expect(await upgradeStatus(roomUrl(room), { origin: GOOD_ORIGIN })).toBe("open");
-    expect(await upgradeStatus(roomUrl(room), { origin: server.url })).toBe("open");
-    expect(await upgradeStatus(roomUrl(room))).toBe("open");
+    expect(await originOutcome(roomUrl(room), EVIL_ORIGIN)).toBe(CloseCode.FORBIDDEN);
+    expect(await originOutcome(roomUrl(room), "null")).toBe(CloseCode.FORBIDDEN);
+    expect(retryPolicyFor(CloseCode.FORBIDDEN)).toBe("stop");
+    expect(await originOutcome(roomUrl(room), GOOD_ORIGIN)).toBe("open");
+    expect(await originOutcome(roomUrl(room), server.url)).toBe("open");
+    expect(await originOutcome(roomUrl(room))).toBe("open");
   });
 
-  test("view-only sockets are held to the same allow-list", async () => {
+  test("[OR1] Sketchroom's own client on a disallowed page stops: offline with a reason, one attempt", async () => {
+    const attempts: number[] = [];
+    // The `ws` WebSocket with the Origin header a browser on EVIL_ORIGIN would send.
+    class EvilPageWebSocket extends WS {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        attempts.push(Date.now());
+        super(url, protocols, { origin: EVIL_ORIGIN });
+      }
+    }
+    const client = createRoomClient(uniqueRoomId("origin-client"), {
+      host: `127.0.0.1:${server.port}`,
+      WebSocket: EvilPageWebSocket as unknown as typeof WebSocket,
+      persistLocally: false,
+      guardUnload: false,
+    });
+    cleanups.push(() => client.destroy());
+    const status = await waitFor(
+      () => (client.getStatus().fatal !== null ? client.getStatus() : null),
+      { message: "the client gives up" },
+    );
+    expect(status.state).toBe("offline");
+    expect(status.fatal).toMatch(/not allowed/);
+    expect(attempts).toHaveLength(1);
+  });
+
+  test("[OR2] the HTTP fallback from another site ends at once with 4003 too (SSE and long polling)", async () => {
+    const base = `${server.url}/parties/main/${uniqueRoomId("origin-http")}`;
+    const evil = { origin: EVIL_ORIGIN };
+    const sse = await fetch(`${base}/sse?control=1`, { headers: evil });
+    expect(sse.status).toBe(200);
+    const events = await sse.text();
+    expect(events).toMatch(/^event: close\ndata: /);
+    expect(JSON.parse(events.split("data: ")[1]!)).toMatchObject({ code: CloseCode.FORBIDDEN });
+
+    const open = await fetch(`${base}/open?control=1`, { method: "POST", headers: evil });
+    expect(open.status).toBe(200);
+    const { id, token } = (await open.json()) as { id: string; token: string };
+    const poll = await fetch(`${base}/poll?id=${id}&token=${token}`, { headers: evil });
+    expect(decodeBatch(new Uint8Array(await poll.arrayBuffer()))).toEqual([
+      { kind: "close", code: CloseCode.FORBIDDEN, reason: "origin not allowed" },
+    ]);
+    const send = await fetch(`${base}/send?id=${id}&token=${token}`, {
+      method: "POST",
+      headers: evil,
+      body: encodeBatch([]),
+    });
+    expect(send.status).toBe(403);
+
+    // The allowed site gets a real connection.
+    const good = await fetch(`${base}/open?control=1`, {
+      method: "POST",
+      headers: { origin: GOOD_ORIGIN },
+    });
+    expect(((await good.json()) as { id: string }).id).toMatch(/^http-/);
+  });
+
+  test("[OR1] view-only sockets are held to the same allow-list", async () => {
     const editor = await peer(uniqueRoomId("origin-view"));
     const viewId = await viewIdOf(editor);
     await waitFor(async () => (await fetch(`${server.url}/parties/view/${viewId}`)).ok, {
       message: "view link registered",
     });
-    expect(await upgradeStatus(viewUrl(viewId), { origin: EVIL_ORIGIN })).toBe(403);
-    expect(await upgradeStatus(viewUrl(viewId), { origin: GOOD_ORIGIN })).toBe("open");
+    expect(await originOutcome(viewUrl(viewId), EVIL_ORIGIN)).toBe(CloseCode.FORBIDDEN);
+    expect(await originOutcome(viewUrl(viewId), GOOD_ORIGIN)).toBe("open");
   });
 });
 

@@ -9,6 +9,8 @@
  *        (a peer's edit, a pong) as events, and a POSTed batch reaches the room.
  *  [TP3] Limits hold: a batch over 1 MB is refused with 413; a flood is closed with 4029 like a
  *        socket; unknown connections and bad tokens are refused.
+ *  [TP7] A long poller that leaves more than MAX_POLL_QUEUE_BYTES unfetched is closed (1011, slow
+ *        consumer, retry) and its next poll still reads that close; then the connection is gone.
  *  [TP5] When upgrades start working again, a fallback client's probe notices and it moves back
  *        to WebSocket, still converging.
  *  [TP6] A viewer's SSE stream through the view party: when the viewer goes away, the room drops
@@ -24,9 +26,9 @@ import { createRoomClient } from "../../src/net/roomClient";
 import type { RoomClient } from "../../src/net/types";
 import { getShapes } from "../../src/shared/doc";
 import { type BatchFrame, decodeBatch, encodeBatch } from "../../src/shared/frameBatch";
-import { fromBase64 } from "../../src/shared/protocol";
+import { CloseCode, fromBase64, retryPolicyFor } from "../../src/shared/protocol";
 import { type DevServer, startDevServer } from "../helpers/devServer";
-import { updateFrame } from "../helpers/frames";
+import { emptyStep1, updateFrame } from "../helpers/frames";
 import { startUpgradeRefusingProxy, type UpgradeRefusingProxy } from "../helpers/httpProxy";
 import { addShapes, fetchSnapshot, makeShape } from "../helpers/shapes";
 import { type SseEvent, sseEvents } from "../helpers/sse";
@@ -248,6 +250,40 @@ describe("limits and permissions on the fallback", () => {
     expect(close).toMatchObject({ kind: "close", code: 4029 });
     // The connection is gone.
     const after = await conn.send([{ kind: "text", data: ping }]);
+    expect(after.status).toBe(404);
+  });
+
+  test("[TP7] a long poller that stops polling is closed as a slow consumer, and its next poll reads the close code", async () => {
+    const base = `http://127.0.0.1:${proxy.port}/parties/main/${uniqueRoomId("slow")}`;
+    const conn = await openPoll(base);
+    // A board of about 1.1 MB, sent in two updates under the message cap.
+    const doc = new Y.Doc();
+    for (let part = 0; part < 2; part++) {
+      const updates: Uint8Array[] = [];
+      const collect = (u: Uint8Array) => updates.push(u);
+      doc.on("update", collect);
+      addShapes(
+        doc,
+        Array.from({ length: 30 }, (_, i) =>
+          makeShape({ type: "text", text: `${part}-${i}-`.padEnd(19_000, "abcdefgh") }),
+        ),
+      );
+      doc.off("update", collect);
+      expect(
+        (await conn.send(updates.map((u) => ({ kind: "binary", data: updateFrame(u) })))).status,
+      ).toBe(204);
+    }
+    // Each step 1 is answered with the whole board; ten unfetched answers pass MAX_POLL_QUEUE_BYTES.
+    const asks = Array.from({ length: 10 }, () => ({
+      kind: "binary" as const,
+      data: emptyStep1(),
+    }));
+    expect((await conn.send(asks)).status).toBe(204);
+    const frames = await conn.poll();
+    expect(frames.at(-1)).toMatchObject({ kind: "close", code: CloseCode.SLOW_CONSUMER });
+    expect(retryPolicyFor(CloseCode.SLOW_CONSUMER)).toBe("retry");
+    // Then the connection is gone, for the transport and for the room.
+    const after = await conn.send([{ kind: "text", data: JSON.stringify({ type: "ping", t: 1 }) }]);
     expect(after.status).toBe(404);
   });
 

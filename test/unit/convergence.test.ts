@@ -3,13 +3,26 @@
  * RoomClient) connected to one in-memory RoomServer through a fake network that delays,
  * interleaves different peers' messages (one socket stays in order), duplicates updates, and
  * disconnects/reconnects peers (a reconnect re-runs the sync handshake). Peers run random
- * operations of every tool, sometimes writing an invalid shape the room must repair or remove.
+ * operations of every tool through the client's own document model (`ShapeStore`, with its
+ * `Y.UndoManager`): create, edit, type, reorder (fractional z), delete, clear the board, undo and
+ * redo; sometimes they write an invalid shape the room must repair or remove (C8). Some seeds add
+ * a view-only peer that writes anyway, and some give the room a small document cap: the room
+ * refuses those writes and the author rolls back as the app does (C9: discard the local copy,
+ * load the room's state afresh).
  *
  *  [CV1] After everyone reconnects and the network drains, every replica and the room hold the
  *        same shapes (`getShapes(doc).toJSON()` and `readShapes(doc)` identical).
  *  [CV2] Every shape everywhere is schema-valid at the end; the room's document is valid after
  *        every message it handles.
  *  [CV3] The room never closes a well-behaved peer.
+ *  After every op:
+ *  [CV4] An undo or redo changes only shapes its own peer has written (C6).
+ *  [CV5] A refused write leaves the room's document unchanged, and nothing a view-only peer wrote
+ *        ever reaches the room (C9). Pinned: a room at its cap still takes an empty step 2
+ *        (refusing it made every tab that joined reload and rejoin forever).
+ *  [CV6] Reorders and clears take effect at once on their author's replica: to front / to back
+ *        puts the selection on top / at the bottom of its paint order (C4); a clear leaves it
+ *        empty (C7).
  *
  * SEEDS=n (env CONVERGENCE_SEEDS) runs more seeds; a failure prints its seed and op log.
  */
@@ -18,6 +31,9 @@ import * as Y from "yjs";
 import type { RoomConnection } from "../../party/room";
 import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
+import { LOCAL_ORIGIN } from "../../src/doc/origin";
+import { ShapeStore } from "../../src/doc/shapeStore";
+import type { ZMove } from "../../src/doc/zorder";
 import { checkEntry, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { SHAPE_TYPES, type ShapeType } from "../../src/shared/schema";
 import { type SeededRandom, seededRandom } from "../helpers/prng";
@@ -54,26 +70,86 @@ class Network {
   }
 }
 
+/** Error codes with which the room refuses a write outright (the app reloads on them, C9). */
+const REFUSALS = new Set(["READ_ONLY", "DOCUMENT_TOO_LARGE"]);
+
+/** Ids of the shapes a transaction changed (added, removed, or any property or text inside). */
+function shapeIdsChangedBy(tr: Y.Transaction, shapes: Y.Map<unknown>): Set<string> {
+  const ids = new Set<string>();
+  const top = shapes as unknown as Y.AbstractType<unknown>;
+  for (const [type, keys] of tr.changed) {
+    let t = type as unknown as Y.AbstractType<unknown>;
+    if (t === top) {
+      for (const k of keys) if (k !== null) ids.add(k);
+      continue;
+    }
+    while (t._item && t._item.parent !== top) t = t._item.parent as Y.AbstractType<unknown>;
+    const key = t._item?.parentSub;
+    if (key) ids.add(key);
+  }
+  return ids;
+}
+
 class Peer {
-  readonly doc = new Y.Doc();
+  doc!: Y.Doc;
+  store!: ShapeStore;
   online = false;
   session = 0;
   conn: RoomConnection | null = null;
   closes: { code: number; reason: string }[] = [];
+  /** Shapes this peer has written locally (what its undo may touch, C6). */
+  readonly written = new Set<string>();
+  /** Every Yjs client id this peer has used (a rollback starts a fresh document). */
+  readonly clientIds = new Set<number>();
+  rollbacks = 0;
+  /** A refusal arrived; the rollback runs once the current delivery is done. */
+  refused = false;
+  /** What the last undo or redo changed, for [CV4]. */
+  lastUndoChanged: Set<string> | null = null;
 
   constructor(
     readonly index: number,
     private readonly room: RoomServer,
     private readonly net: Network,
     private readonly log: string[],
+    /** Joins through a view-only link: the room refuses every write (its UI would not offer any). */
+    readonly viewOnly = false,
   ) {
     net.up.set(index, []);
     net.down.set(index, []);
-    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin === REMOTE || !this.online) return; // offline edits travel in the handshake
+    this.freshDoc();
+  }
+
+  private freshDoc(): void {
+    this.store?.destroy();
+    const doc = new Y.Doc();
+    this.doc = doc;
+    this.clientIds.add(doc.clientID);
+    this.store = new ShapeStore(doc);
+    const shapes = getShapes(doc) as unknown as Y.Map<unknown>;
+    doc.on("afterTransaction", (tr: Y.Transaction) => {
+      if (tr.origin === LOCAL_ORIGIN) {
+        for (const id of shapeIdsChangedBy(tr, shapes)) this.written.add(id);
+      } else if (tr.origin === this.store.undoManager) {
+        this.lastUndoChanged = shapeIdsChangedBy(tr, shapes);
+      }
+    });
+    doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (doc !== this.doc || origin === REMOTE || !this.online) return; // offline: handshake
       this.sendUp(syncFrame(SYNC_UPDATE, update));
       if (this.net.rng.chance(0.05)) this.sendUp(syncFrame(SYNC_UPDATE, update)); // duplicate
     });
+  }
+
+  /** C9: the room refused a write. Discard the local copy and load the room's state afresh. */
+  rollback(): void {
+    this.refused = false;
+    this.rollbacks++;
+    this.log.push(`   p${this.index} rolls back (refused)`);
+    this.disconnect();
+    this.freshDoc();
+    this.written.clear();
+    this.connect();
   }
 
   private sendUp(frame: Uint8Array): void {
@@ -104,7 +180,7 @@ class Peer {
       },
     };
     this.conn = conn;
-    this.room.connect(conn);
+    this.room.connect(conn, { readOnly: this.viewOnly });
     this.sendUp(syncFrame(SYNC_STEP1, Y.encodeStateVector(this.doc)));
   }
 
@@ -125,7 +201,11 @@ class Peer {
 
   /** A frame from the room arrives. */
   receive(frame: Frame): void {
-    if (typeof frame === "string") return;
+    if (typeof frame === "string") {
+      const msg = JSON.parse(frame) as { type?: string; code?: string };
+      if (msg.type === "error" && REFUSALS.has(msg.code ?? "")) this.refused = true;
+      return;
+    }
     const d = decodeFrame(frame);
     if (d.kind !== "sync") return;
     if (d.sub === SYNC_STEP1) {
@@ -156,12 +236,47 @@ function deliverOne(w: World): boolean {
   const { peer, dir } = w.rng.pick(candidates);
   if (dir === "up") {
     const frame = w.net.up.get(peer.index)!.shift()!;
+    const before = Y.encodeStateVector(w.room.doc);
+    const down = w.net.down.get(peer.index)!;
+    const queued = down.length;
     w.room.message(peer.conn!, frame);
     assertRoomValid(w, `after a frame from peer ${peer.index}`);
+    const refusal = down
+      .slice(queued)
+      .some(
+        (f) =>
+          typeof f === "string" && /"type":"error","code":"(READ_ONLY|DOCUMENT_TOO_LARGE)"/.test(f),
+      );
+    if (refusal && !equalBytes(Y.encodeStateVector(w.room.doc), before)) {
+      throw new Error(
+        `[CV5] the room refused a write from peer ${peer.index} but its document changed`,
+      );
+    }
   } else {
     peer.receive(w.net.down.get(peer.index)!.shift()!);
+    if (peer.refused) peer.rollback();
   }
   return true;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Invariants that hold after every op, not only once the network has drained. */
+function assertAfterOp(w: World, peer: Peer, op: string): void {
+  if (op.includes(" undo") || op.includes(" redo")) {
+    const stray = [...(peer.lastUndoChanged ?? [])].filter((id) => !peer.written.has(id));
+    if (stray.length > 0) {
+      throw new Error(`[CV4] ${op} changed shapes p${peer.index} never wrote: ${stray}`);
+    }
+  }
+  const roomClients = new Set(Y.decodeStateVector(Y.encodeStateVector(w.room.doc)).keys());
+  for (const p of w.peers) {
+    if (!p.viewOnly) continue;
+    const leaked = [...p.clientIds].filter((id) => roomClients.has(id));
+    if (leaked.length > 0) throw new Error(`[CV5] the room holds content of view-only p${p.index}`);
+  }
 }
 
 function assertRoomValid(w: World, when: string): void {
@@ -189,29 +304,32 @@ function existing(doc: Y.Doc, rng: Rng): [string, Y.Map<unknown>] | null {
 function randomOp(w: World, peer: Peer): string {
   const { rng } = w;
   const doc = peer.doc;
+  const store = peer.store;
   const shapes = getShapes(doc);
   const roll = rng.int(100);
+  const me = `p${peer.index}`;
   if (roll < 6) {
     if (peer.online) {
       peer.disconnect();
-      return `p${peer.index} disconnect`;
+      return `${me} disconnect`;
     }
     peer.connect();
-    return `p${peer.index} reconnect`;
+    return `${me} reconnect`;
   }
-  if (roll < 30) {
+  if (roll < 26) {
     const type = rng.pick(SHAPE_TYPES);
     const id = rng.pick(ID_POOL);
+    // Random z (not keysOnTop) so that replicas also meet ties and foreign keys (C4).
     const shape = validShape(type, id, {
       x: rng.int(1000),
       y: rng.int(1000),
       stroke: rng.pick(COLOURS),
       z: randomZ(rng),
     });
-    shapes.set(id, shapeToYMap(shape));
-    return `p${peer.index} create ${type} ${id}`;
+    store.transact(() => shapes.set(id, shapeToYMap(shape)));
+    return `${me} create ${type} ${id}`;
   }
-  if (roll < 36) {
+  if (roll < 32) {
     // An invalid write the room must repair or remove.
     const id = rng.pick([...ID_POOL, "__proto__", "bad id"]);
     const kind = rng.int(5);
@@ -223,14 +341,44 @@ function randomOp(w: World, peer: Peer): string {
       { type: "line", x: 0, y: 0, points: ["a"] },
     ];
     writeRawShape(doc, id, fields[kind]!);
-    return `p${peer.index} INVALID#${kind} ${id}`;
+    return `${me} INVALID#${kind} ${id}`;
+  }
+  if (roll < 40) {
+    peer.lastUndoChanged = null;
+    if (rng.chance(0.7)) {
+      store.undo();
+      return `${me} undo`;
+    }
+    store.redo();
+    return `${me} redo`;
+  }
+  if (roll < 47) {
+    const visible = readShapes(doc);
+    if (visible.length === 0) return `${me} noop`;
+    const picked = new Set(Array.from({ length: 1 + rng.int(3) }, () => rng.pick(visible).id));
+    const move = rng.pick<ZMove>(["front", "back", "forward", "backward"]);
+    store.moveZ([...picked], move);
+    if (move === "front" || move === "back") {
+      const order = readShapes(doc).map((s) => s.id);
+      const ends = move === "front" ? order.slice(-picked.size) : order.slice(0, picked.size);
+      if (ends.some((id) => !picked.has(id))) {
+        throw new Error(`[CV6] ${me} ${move} ${[...picked]}: paint order is ${order}`);
+      }
+    }
+    return `${me} z ${move} ${[...picked]}`;
+  }
+  if (roll < 50) {
+    // Clear the board: Ctrl+A, Delete (every shape this replica has).
+    store.remove([...shapes.keys()]);
+    if (shapes.size !== 0) throw new Error(`[CV6] ${me} clear left ${[...shapes.keys()]}`);
+    return `${me} clear`;
   }
   const target = existing(doc, rng);
-  if (!target) return `p${peer.index} noop`;
+  if (!target) return `${me} noop`;
   const [id, m] = target;
   const type = m.get("type") as ShapeType;
-  doc.transact(() => {
-    switch (rng.int(7)) {
+  store.transact(() => {
+    switch (rng.int(6)) {
       case 0:
         m.set("x", rng.int(2000) - 1000);
         m.set("y", rng.int(2000) - 1000);
@@ -264,31 +412,53 @@ function randomOp(w: World, peer: Peer): string {
         break;
       }
       case 4:
-        m.set("z", randomZ(rng));
-        break;
-      case 5:
         m.set("rotation", rng.int(360));
         break;
       default:
         shapes.delete(id);
     }
   });
-  return `p${peer.index} edit ${id}`;
+  return `${me} edit ${id}`;
 }
 
-function runSeed(seed: number, opCount: number): void {
+/** How often each kind of event happened, summed over seeds: proof the generators reach them. */
+interface Tally {
+  undos: number;
+  reorders: number;
+  clears: number;
+  rollbacks: number;
+  viewOnlyRollbacks: number;
+}
+
+function runSeed(seed: number, opCount: number, tally: Tally): void {
   const rng = seededRandom(seed);
   const scheduler = new FakeScheduler();
-  const room = new RoomServer({ store: new ChunkedSnapshotStore(new MemoryStorage()), scheduler });
+  // Some rooms have a small document cap, so that writes get refused mid-run (C9).
+  const cap = rng.chance(0.3) ? 1_500 + rng.int(4_000) : undefined;
+  const room = new RoomServer({
+    store: new ChunkedSnapshotStore(new MemoryStorage()),
+    scheduler,
+    ...(cap ? { maxDocumentBytes: cap } : {}),
+  });
   const net = new Network(rng);
-  const log: string[] = [];
+  const log: string[] = [`room cap ${cap ?? "default"}`];
   const peerCount = 2 + rng.int(4);
-  const peers = Array.from({ length: peerCount }, (_, i) => new Peer(i, room, net, log));
+  const viewOnly = rng.chance(0.4);
+  const peers = Array.from(
+    { length: peerCount },
+    (_, i) => new Peer(i, room, net, log, viewOnly && i === peerCount - 1),
+  );
   const w: World = { room, peers, net, rng, log, scheduler };
   try {
     for (const p of peers) p.connect();
     for (let op = 0; op < opCount; op++) {
-      log.push(randomOp(w, rng.pick(peers)));
+      const peer = rng.pick(peers);
+      const done = randomOp(w, peer);
+      log.push(done);
+      assertAfterOp(w, peer, done);
+      if (/ (undo|redo)$/.test(done)) tally.undos++;
+      if (done.includes(" z ")) tally.reorders++;
+      if (done.endsWith(" clear")) tally.clears++;
       const deliveries = rng.int(6);
       for (let i = 0; i < deliveries; i++) deliverOne(w);
       scheduler.advance(10);
@@ -308,6 +478,11 @@ function runSeed(seed: number, opCount: number): void {
       }
     }
     assertRoomValid(w, "at the end");
+    assertAfterOp(w, peers[0]!, "end");
+    for (const p of peers) {
+      tally.rollbacks += p.rollbacks;
+      if (p.viewOnly) tally.viewOnlyRollbacks += p.rollbacks;
+    }
     expect(Object.keys(roomJson).length).toBe(getShapes(room.doc).size);
   } catch (error) {
     console.error(
@@ -322,13 +497,57 @@ function runSeed(seed: number, opCount: number): void {
 const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 50);
 const OPS = Number(process.env.CONVERGENCE_OPS ?? 60);
 
-describe("convergence", () => {
-  it(`[CV1][CV2][CV3] ${SEEDS} seeds × ${OPS} ops converge to the same valid document`, () => {
-    const base = Number(process.env.CONVERGENCE_BASE_SEED ?? 1);
-    for (let s = 0; s < SEEDS; s++) runSeed(base + s, OPS);
-  }, 20_000);
+const newTally = (): Tally => ({
+  undos: 0,
+  reorders: 0,
+  clears: 0,
+  rollbacks: 0,
+  viewOnlyRollbacks: 0,
+});
 
-  it("[CV1] a long run (5 seeds × 300 ops) converges", () => {
-    for (let s = 0; s < 5; s++) runSeed(10_000 + s, 300);
-  }, 20_000);
+describe("convergence", () => {
+  it(`[CV1]-[CV6] ${SEEDS} seeds × ${OPS} ops with undo, reorders, clears and refusals converge to the same valid document`, () => {
+    const base = Number(process.env.CONVERGENCE_BASE_SEED ?? 1);
+    const tally = newTally();
+    for (let s = 0; s < SEEDS; s++) runSeed(base + s, OPS, tally);
+    // The generators really reach every kind of op (a generator that never undoes proves nothing).
+    if (SEEDS >= 20) {
+      expect(tally.undos).toBeGreaterThan(SEEDS);
+      expect(tally.reorders).toBeGreaterThan(SEEDS);
+      expect(tally.clears).toBeGreaterThan(SEEDS / 2);
+      expect(tally.viewOnlyRollbacks).toBeGreaterThan(0);
+      expect(tally.rollbacks).toBeGreaterThan(tally.viewOnlyRollbacks);
+    }
+  }, 30_000);
+
+  it("[CV5] regression (seed 10002): a room at its cap still takes a joining peer's empty step 2", () => {
+    const author = new Y.Doc();
+    getShapes(author).set("a", shapeToYMap(validShape("rect", "a")));
+    const update = Y.encodeStateAsUpdate(author);
+    // One byte of room left after the first update: an empty step 2 (2 bytes) does not fit.
+    const room = new RoomServer({
+      store: new ChunkedSnapshotStore(new MemoryStorage()),
+      scheduler: new FakeScheduler(),
+      maxDocumentBytes: update.byteLength + 1,
+    });
+    const sent: Frame[] = [];
+    const conn = (id: string): RoomConnection => ({
+      id,
+      send: (data) => sent.push(typeof data === "string" ? data : data.slice()),
+      close: () => {},
+    });
+    room.connect(conn("writer"));
+    room.message(conn("writer"), syncFrame(SYNC_UPDATE, update));
+    expect(getShapes(room.doc).has("a")).toBe(true);
+    room.connect(conn("joiner"));
+    sent.length = 0;
+    room.message(conn("joiner"), syncFrame(SYNC_STEP2, Y.encodeStateAsUpdate(new Y.Doc())));
+    // A refusal here makes the app reload and rejoin, to be refused again, forever.
+    expect(sent.filter((f) => typeof f === "string" && f.includes('"type":"error"'))).toEqual([]);
+    room.destroy();
+  });
+
+  it("[CV1]-[CV6] a long run (5 seeds × 300 ops) converges", () => {
+    for (let s = 0; s < 5; s++) runSeed(10_000 + s, 300, newTally());
+  }, 30_000);
 });

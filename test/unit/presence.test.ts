@@ -8,7 +8,8 @@
  *  [P2] With coalesce = false every update is relayed at once (the benchmark baseline).
  *  [P3] One awareness client id per connection: a second id from the same connection, or another
  *       connection's live id, is ignored and changes nothing.
- *  [P4] A state over MAX_PRESENCE_BYTES is rejected as "too-large" and changes nothing.
+ *  [P4] A state over MAX_PRESENCE_BYTES (UTF-8 bytes of its JSON) is rejected as "too-large" and
+ *       changes nothing.
  *  [P5] remove(conn) broadcasts a null state for that connection's client id.
  *  [P6] fullFrame() gives a newcomer every live state except its own.
  *  [P7] Malformed updates are rejected as "malformed".
@@ -200,6 +201,23 @@ describe("PresenceRelay", () => {
     scheduler.advance(PRESENCE_TICK_MS * 3);
     expect(sent.size).toBe(0);
     expect(receiverView([relay.fullFrame("b")!]).get(1)).toEqual(cursor(1));
+  });
+
+  it("[P4] the cap counts the state's UTF-8 bytes: multi-byte text just under passes, just over is too-large", () => {
+    const pa = peer(1);
+    const base = JSON.stringify({ ...cursor(1), pad: "" }).length;
+    // "é": one character, two bytes.
+    const fits = Math.floor((MAX_PRESENCE_BYTES - base) / 2);
+    expect(relay.receive("a", stateUpdate(pa, { ...cursor(1), pad: "é".repeat(fits) }))).toEqual({
+      ok: true,
+      ignored: 0,
+    });
+    const over = { ...cursor(1), pad: "é".repeat(fits + 1) };
+    expect(JSON.stringify(over).length).toBeLessThanOrEqual(MAX_PRESENCE_BYTES);
+    expect(relay.receive("a", stateUpdate(pa, over))).toMatchObject({
+      ok: false,
+      reason: "too-large",
+    });
   });
 
   it("[P5] remove(conn) broadcasts a null state and the client disappears for stock receivers", () => {

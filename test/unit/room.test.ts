@@ -23,6 +23,13 @@
  *  [R16] A frame over the message cap arrives in chunks: reassembled in order, then handled like
  *        any frame; malformed sequences close the sender with 4000, oversize ones with 4009, and
  *        the room's reassembly budget with 4029; a closed connection's pieces are freed.
+ *  [R17] Size caps count UTF-8 bytes: a text frame of multi-byte characters under 1 MB of
+ *        characters but over 1 MB of bytes is too big.
+ *  [R18] A connection the room has heard nothing from for SERVER_IDLE_TIMEOUT_MS is closed with
+ *        4100 (half-open paths never deliver a close); the sweep runs only while anyone is connected.
+ *  [R19] Bindings and frames converge (C12, C13): a shape moved while a peer binds an arrow to
+ *        it ends with the arrow on the shape's anchor for everyone; deleting a shape unbinds the
+ *        arrows and frees the children that referred to it, in the room's own transaction.
  *  [R15] Content that depends on something the room lacks is never kept aside (Yjs "pending"):
  *        the room drops it, asks its sender for a fresh step 2, and acknowledges nothing to that
  *        sender until the step 2 arrives. A peer that syncs never holds content the room lacks.
@@ -32,14 +39,17 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
-import { MAX_CHUNKS, splitFrame } from "../../src/shared/chunks";
+import { splitFrame } from "../../src/shared/chunks";
 import {
+  MAX_CHUNKS,
   MAX_CONNECTIONS_PER_ROOM,
   MAX_EDITORS_PER_ROOM,
   MAX_MESSAGE_BYTES,
   RATE_BUCKET_SIZE,
   SAVE_DEBOUNCE_MS,
   SAVE_MAX_WAIT_MS,
+  SERVER_IDLE_TIMEOUT_MS,
+  SERVER_SWEEP_MS,
 } from "../../src/shared/constants";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { CloseCode, fromBase64, MessageType } from "../../src/shared/protocol";
@@ -384,6 +394,51 @@ describe("RoomServer limits", () => {
     scheduler.advance(1000);
     for (let i = 0; i < 150; i++) room.message(a.conn, ping);
     expect(a.conn.closed).toBeNull();
+  });
+
+  it("[R17] the message cap counts a text frame's UTF-8 bytes, not its characters", () => {
+    // "é" is one UTF-16 unit and two UTF-8 bytes.
+    const ping = (bytes: number) => {
+      const head = '{"type":"ping","t":7,"pad":"';
+      const room = bytes - head.length - 2;
+      return `${head}${"é".repeat(Math.floor(room / 2))}${"x".repeat(room % 2)}"}`;
+    };
+    const under = join("under");
+    room.message(under.conn, ping(MAX_MESSAGE_BYTES));
+    expect(new TextEncoder().encode(ping(MAX_MESSAGE_BYTES)).byteLength).toBe(MAX_MESSAGE_BYTES);
+    expect(under.conn.closed).toBeNull();
+    expect(under.conn.controls()).toEqual([{ type: "pong", t: 7 }]);
+
+    const over = join("over");
+    const text = ping(MAX_MESSAGE_BYTES + 1);
+    expect(text.length).toBeLessThan(MAX_MESSAGE_BYTES);
+    room.message(over.conn, text);
+    expect(over.conn.closed?.code).toBe(CloseCode.MESSAGE_TOO_BIG);
+    expect(under.conn.closed).toBeNull();
+  });
+
+  it("[R18] a connection silent past SERVER_IDLE_TIMEOUT_MS is closed with 4100; one that pings stays; the sweep stops with the room empty", () => {
+    const quiet = join("quiet");
+    const chatty = join("chatty");
+    const ping = JSON.stringify({ type: "ping", t: 1 });
+    for (let t = 0; t <= SERVER_IDLE_TIMEOUT_MS + SERVER_SWEEP_MS; t += SERVER_SWEEP_MS) {
+      room.message(chatty.conn, ping);
+      scheduler.advance(SERVER_SWEEP_MS);
+    }
+    expect(quiet.conn.closed?.code).toBe(CloseCode.DEAD_CONNECTION);
+    expect(chatty.conn.closed).toBeNull();
+    expect(room.connectionCount).toBe(1);
+    room.disconnect(chatty.conn);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it("[R18] nobody is closed for idleness before SERVER_IDLE_TIMEOUT_MS", () => {
+    const quiet = join("quiet");
+    scheduler.advance(SERVER_IDLE_TIMEOUT_MS);
+    expect(quiet.conn.closed).toBeNull();
+    scheduler.advance(SERVER_SWEEP_MS + 1);
+    expect(quiet.conn.closed?.code).toBe(CloseCode.DEAD_CONNECTION);
+    expect(scheduler.pending).toBe(0);
   });
 
   it("[R9] room full: the connection past the cap is closed with 4013", () => {
@@ -873,3 +928,75 @@ function nestedChunk(): Uint8Array[] {
   const inner = chunkFrame(1, 0, 2, new Uint8Array(1_200_000));
   return splitFrame(inner, 2);
 }
+
+describe("RoomServer references (C12, C13)", () => {
+  it("[R19] a shape moved while a peer binds an arrow to it: both end with the arrow on its edge", () => {
+    const a = join("a");
+    const b = join("b");
+    addShape(a, "rect", "box");
+    receive(b);
+    // A moves the box right by 100; concurrently B binds an arrow to the box's left edge
+    // where B still sees it.
+    const box = readShapes(b.doc).find((s) => s.id === "box")!;
+    const move = captureUpdate(a.doc, () =>
+      getShapes(a.doc)
+        .get("box")!
+        .set("x", box.x + 100),
+    );
+    const bind = captureUpdate(b.doc, () =>
+      getShapes(b.doc).set(
+        "arr",
+        shapeToYMap({
+          ...validShape("arrow", "arr"),
+          x: 0,
+          y: 0,
+          points: [0, 0, box.x, box.y + box.height / 2],
+          endId: "box",
+          endAnchor: { x: 0, y: 0.5 },
+        }),
+      ),
+    );
+    room.message(a.conn, syncFrame(SYNC_UPDATE, move));
+    room.message(b.conn, syncFrame(SYNC_UPDATE, bind));
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const arrow = readShapes(doc).find((s) => s.id === "arr")!;
+      expect(arrow.x + arrow.points.at(-2)!).toBeCloseTo(box.x + 100);
+      expect(arrow.y + arrow.points.at(-1)!).toBeCloseTo(box.y + box.height / 2);
+    }
+    expect(readShapes(a.doc)).toEqual(readShapes(b.doc));
+    // Convergence, not an error: nobody is told a shape was invalid.
+    expect(errorsOf(a.conn)).toEqual([]);
+    expect(errorsOf(b.conn)).toEqual([]);
+  });
+
+  it("[R19] deleting a shape unbinds its arrows and frees a deleted frame's children everywhere", () => {
+    const a = join("a");
+    const b = join("b");
+    edit(a, (shapes) => {
+      shapes.set("frame", shapeToYMap(validShape("frame", "frame")));
+      shapes.set("box", shapeToYMap({ ...validShape("rect", "box"), frameId: "frame" }));
+      shapes.set(
+        "arr",
+        shapeToYMap({ ...validShape("arrow", "arr"), startId: "box", endId: "frame" }),
+      );
+    });
+    receive(b);
+    // B drags the box inside the frame while A deletes the frame.
+    const drag = captureUpdate(b.doc, () => getShapes(b.doc).get("box")!.set("x", 77));
+    edit(a, (shapes) => shapes.delete("frame"));
+    room.message(b.conn, syncFrame(SYNC_UPDATE, drag));
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const shapes = new Map(readShapes(doc).map((s) => [s.id, s]));
+      expect([...shapes.keys()].sort()).toEqual(["arr", "box"]);
+      expect(shapes.get("box")).toMatchObject({ x: 77 });
+      expect(shapes.get("box")?.frameId).toBeUndefined();
+      expect(shapes.get("arr")?.startId).toBe("box");
+      expect(shapes.get("arr")?.endId).toBeUndefined();
+    }
+    expect(room.stats.references).toBeGreaterThan(0);
+  });
+});

@@ -9,7 +9,10 @@
  *  [RC5] hello's readOnly reaches the status; room errors reach notice listeners.
  *  [RC6] A sync frame over the message cap (a big import, a long offline spell) goes out in
  *        chunks under the cap, the room reassembles it, and it is relayed and saved.
- *  [RC7] The room's presence-count reaches awareness listeners as the number not shown
+ *  [RC7] Presence timeout: a peer whose presence has been silent for PRESENCE_TIMEOUT_MS is
+ *        dropped by receivers even though its socket never closed; a peer that keeps renewing
+ *        stays.
+ *  [RC8] The room's presence-count reaches awareness listeners as the number not shown
  *        ("+K more", docs/scale.md), back to 0 when the client sees everyone again.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -23,6 +26,8 @@ import {
   MAX_TEXT_LENGTH,
   PRESENCE_COUNT_INTERVAL_MS,
   PRESENCE_MAX_PEERS,
+  PRESENCE_RENEW_MS,
+  PRESENCE_TIMEOUT_MS,
   SAVE_MAX_WAIT_MS,
 } from "../../src/shared/constants";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
@@ -256,7 +261,48 @@ describe("RoomClient against an in-memory room", () => {
     }
   });
 
-  it("[RC7] presence-count reaches awareness listeners as the number not shown, back to 0 when everyone is shown", async () => {
+  it("[RC7] a peer silent for PRESENCE_TIMEOUT_MS is dropped; a peer that keeps talking is kept", async () => {
+    const a = client();
+    const b = client();
+    await drain();
+    // A laptop that drops off the network: it said hello once and then nothing, and its socket
+    // never closes, so the room never announces that it left. Only A's own timer can drop it.
+    const silent = new link.WebSocket("ws://127.0.0.1:1/parties/main/room1") as unknown as {
+      send(frame: Uint8Array): void;
+      readyState: number;
+    };
+    await drain();
+    const SILENT_ID = 424_242;
+    silent.send(awarenessFrame(SILENT_ID, 1, { user: { name: "Gone", color: "#123456" } }));
+    b.awareness.setLocalState({ user: { name: "B", color: "#00ff00" }, cursor: { x: 1, y: 1 } });
+
+    /** `ms` of time for the clients and the room alike (the room relays presence on a tick). */
+    const live = async (ms: number) => {
+      for (let t = 0; t < ms; t += 100) {
+        await vi.advanceTimersByTimeAsync(100);
+        scheduler.advance(100);
+        link.pump();
+      }
+      await drain();
+    };
+    await live(200);
+    const seen = () => [...a.awareness.getStates().keys()];
+    expect(seen()).toEqual(expect.arrayContaining([SILENT_ID, b.doc.clientID]));
+
+    // Not dropped early: a peer one renewal late is still there.
+    await live(PRESENCE_TIMEOUT_MS - 500);
+    expect(seen()).toContain(SILENT_ID);
+    // Dropped within one check (every PRESENCE_RENEW_MS) of the timeout.
+    await live(500 + PRESENCE_RENEW_MS);
+    expect(seen()).not.toContain(SILENT_ID);
+    expect(silent.readyState).toBe(1);
+    // B renewed its presence all along (no cursor moves needed) and is kept, well past the timeout.
+    await live(2 * PRESENCE_TIMEOUT_MS);
+    expect(seen()).toContain(b.doc.clientID);
+    expect(a.awareness.getStates().get(b.doc.clientID)).toMatchObject({ user: { name: "B" } });
+  });
+
+  it("[RC8] presence-count reaches awareness listeners as the number not shown, back to 0 when everyone is shown", async () => {
     const crowd = Array.from({ length: PRESENCE_MAX_PEERS + 5 }, (_, i) => new FakeConn(`p${i}`));
     for (const [i, conn] of crowd.entries()) {
       room.connect(conn);
