@@ -1,8 +1,9 @@
 /**
  * Document benchmarks (issue 7), each beside a baseline measured in the same run:
- *  - join: a Node client syncing a room of 1,000 / 10,000 shapes (baseline: stock y-partykit room);
+ *  - join: a Node client syncing an open room of N shapes (baseline: stock y-partykit room);
  *  - propagation: one of 10 clients edits, time until all others have it (baseline: stock room);
- *  - memory: what a 10,000-shape room adds to the server's resident memory (baseline: stock room);
+ *  - memory: what an open room of N shapes adds to the server's resident memory (baseline: stock
+ *    room);
  *  - size: bytes per shape, bytes a drag adds (baseline: writing every frame of the drag), and
  *    the history left after 10,000 committed moves.
  */
@@ -10,6 +11,7 @@ import * as Y from "yjs";
 import { getShapes } from "../src/shared/doc";
 import { type DevServer, startDevServer } from "../test/helpers/devServer";
 import { addShapes, makeShape } from "../test/helpers/shapes";
+import { waitFor } from "../test/helpers/wait";
 import { connectPeer, type Peer } from "../test/helpers/yclient";
 import { groupRssBytes } from "./lib/cpu";
 import { fmt, percentile } from "./lib/table";
@@ -24,15 +26,28 @@ const partyUrl = (server: DevServer, party: Party) =>
 const roomName = (what: string) =>
   `bench-${what}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Fills a room with `n` simple shapes (in batches: one transaction must stay far below 1 MB). */
-export async function seedRoom(
+/**
+ * Opens a room and keeps it open: the first client loads the room, and while any client stays
+ * connected a room (ours or y-partykit's, which unloads its document when the last client
+ * leaves) serves joins from memory, as it does for a board someone is working on.
+ */
+async function holdRoom(server: DevServer, party: Party, room: string): Promise<Peer> {
+  const holder = await connectPeer(partyUrl(server, party), room, { control: party === "main" });
+  await holder.synced;
+  return holder;
+}
+
+/**
+ * Has `writer` add `n` simple shapes (in batches: one transaction must stay far below 1 MB), then
+ * waits until a fresh reader sees them all and, in our room, until they are saved.
+ */
+async function fillRoom(
   server: DevServer,
   party: Party,
   room: string,
+  writer: Peer,
   n: number,
 ): Promise<void> {
-  const writer = await connectPeer(partyUrl(server, party), room);
-  await writer.synced;
   for (let i = 0; i < n; i += 250) {
     addShapes(
       writer.doc,
@@ -48,17 +63,31 @@ export async function seedRoom(
       ),
     );
   }
-  // The room has everything once a fresh reader sees every shape.
-  const check = await connectPeer(partyUrl(server, party), room);
+  const check = await connectPeer(partyUrl(server, party), room, { control: party === "main" });
   await check.waitFor(() => getShapes(check.doc).size === n, { timeout: 60_000, interval: 50 });
   await check.close();
   if (party === "main") await writer.waitForSaved({ timeout: 60_000 });
-  await writer.close();
 }
 
+/** Fills a room with `n` simple shapes and leaves it with no client connected. */
+export async function seedRoom(
+  server: DevServer,
+  party: Party,
+  room: string,
+  n: number,
+): Promise<void> {
+  const writer = await holdRoom(server, party, room);
+  try {
+    await fillRoom(server, party, room, writer, n);
+  } finally {
+    await writer.close();
+  }
+}
+
+/** ms from a fresh client's socket opening to its document holding every one of `n` shapes. */
 async function timeJoin(server: DevServer, party: Party, room: string, n: number): Promise<number> {
   const t0 = performance.now();
-  const peer = await connectPeer(partyUrl(server, party), room);
+  const peer = await connectPeer(partyUrl(server, party), room, { control: party === "main" });
   await peer.synced;
   await peer.waitFor(() => getShapes(peer.doc).size === n, { timeout: 30_000, interval: 2 });
   const ms = performance.now() - t0;
@@ -66,6 +95,11 @@ async function timeJoin(server: DevServer, party: Party, room: string, n: number
   return ms;
 }
 
+/**
+ * Join time into a warm room: the writer who drew the board stays connected while others join,
+ * for both rooms alike. One untimed join first, so neither room's first-join costs (code paths
+ * warming up, a first encode) land in the figures.
+ */
 export async function joinBenchmark(sizes: number[], joins = 5): Promise<Row[]> {
   const rows: Row[] = [];
   const server = await startDevServer({ config: BENCH_CONFIG });
@@ -73,17 +107,23 @@ export async function joinBenchmark(sizes: number[], joins = 5): Promise<Row[]> 
     for (const n of sizes) {
       for (const party of ["main", "stock"] as Party[]) {
         const room = roomName(`join${n}`);
-        await seedRoom(server, party, room, n);
-        const times: number[] = [];
-        for (let j = 0; j < joins; j++) times.push(await timeJoin(server, party, room, n));
-        times.sort((a, b) => a - b);
-        rows.push({
-          room: LABEL[party],
-          shapes: n,
-          joins,
-          median_ms: fmt(percentile(times, 50)),
-          max_ms: fmt(times.at(-1)!),
-        });
+        const holder = await holdRoom(server, party, room);
+        try {
+          await fillRoom(server, party, room, holder, n);
+          await timeJoin(server, party, room, n);
+          const times: number[] = [];
+          for (let j = 0; j < joins; j++) times.push(await timeJoin(server, party, room, n));
+          times.sort((a, b) => a - b);
+          rows.push({
+            room: LABEL[party],
+            shapes: n,
+            joins,
+            median_ms: fmt(percentile(times, 50)),
+            max_ms: fmt(times.at(-1)!),
+          });
+        } finally {
+          await holder.close();
+        }
       }
     }
   } finally {
@@ -156,32 +196,66 @@ export async function propagationBenchmark(clients = 10, edits = 300): Promise<R
   return rows;
 }
 
-export async function memoryBenchmark(n = 10_000): Promise<Row[]> {
+/** ms between resident-memory samples, and how long they must agree before one is taken. */
+const RSS_SAMPLE_MS = 250;
+const RSS_STEADY_MS = 1_000;
+/** Samples within this many bytes of each other count as steady (allocator noise). */
+const RSS_STEADY_BYTES = 2 ** 20;
+const RSS_SETTLE_TIMEOUT_MS = 20_000;
+
+/**
+ * The workerd processes' resident memory once it has stopped moving (the room finished its
+ * writes and the runtime its collections), or the last sample after the timeout, with a warning.
+ */
+async function steadyRss(server: DevServer): Promise<number> {
+  const samples: number[] = [];
+  const window = RSS_STEADY_MS / RSS_SAMPLE_MS;
+  try {
+    await waitFor(
+      () => {
+        samples.push(groupRssBytes(server.pid!));
+        const last = samples.slice(-window - 1);
+        return last.length > window && Math.max(...last) - Math.min(...last) <= RSS_STEADY_BYTES;
+      },
+      { timeout: RSS_SETTLE_TIMEOUT_MS, interval: RSS_SAMPLE_MS },
+    );
+  } catch {
+    console.warn(`  memory: resident size still moving after ${RSS_SETTLE_TIMEOUT_MS} ms`);
+  }
+  return samples.at(-1)!;
+}
+
+/**
+ * What an open room of `n` shapes adds to the server's resident memory, measured the same way
+ * for both rooms on a fresh server each: a first client opens the room and stays (the room is
+ * loaded and stays loaded), memory is taken; that client draws `n` shapes and a second client
+ * joins and leaves; memory is taken again with the first client still connected.
+ */
+export async function memoryBenchmark(sizes: number[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const party of ["main", "stock"] as Party[]) {
-    const server = await startDevServer({ config: BENCH_CONFIG });
-    try {
-      // Warm the worker up with an empty room so the baseline includes the runtime itself.
-      const warm = roomName("warm");
-      const w = await connectPeer(partyUrl(server, party), warm);
-      await w.synced;
-      await w.close();
-      await new Promise((r) => setTimeout(r, 1_000));
-      const before = groupRssBytes(server.pid!);
-      const room = roomName("mem");
-      await seedRoom(server, party, room, n);
-      await timeJoin(server, party, room, n);
-      await new Promise((r) => setTimeout(r, 1_000));
-      const after = groupRssBytes(server.pid!);
-      rows.push({
-        room: LABEL[party],
-        shapes: n,
-        rss_before_mb: fmt(before / 2 ** 20),
-        rss_after_mb: fmt(after / 2 ** 20),
-        added_mb: fmt((after - before) / 2 ** 20),
-      });
-    } finally {
-      await server.dispose();
+  for (const n of sizes) {
+    for (const party of ["main", "stock"] as Party[]) {
+      const server = await startDevServer({ config: BENCH_CONFIG });
+      try {
+        const room = roomName("mem");
+        const holder = await holdRoom(server, party, room);
+        try {
+          const before = await steadyRss(server);
+          await fillRoom(server, party, room, holder, n);
+          const after = await steadyRss(server);
+          rows.push({
+            room: LABEL[party],
+            shapes: n,
+            rss_before_mb: fmt(before / 2 ** 20),
+            rss_after_mb: fmt(after / 2 ** 20),
+            added_mb: fmt((after - before) / 2 ** 20),
+          });
+        } finally {
+          await holder.close();
+        }
+      } finally {
+        await server.dispose();
+      }
     }
   }
   return rows;

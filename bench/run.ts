@@ -1,109 +1,57 @@
 /**
- * `npm run bench`: every benchmark against a real `partykit dev`, one table per benchmark, each
- * figure beside its baseline from the same run; results go to bench/results.json.
+ * `npm run bench`: runs the benchmark sections (bench/sections/) against a real `partykit dev`,
+ * stores each section's rows with the date, commit and machine of this run in bench/results.json,
+ * then renders BENCHMARKS.md and its charts from results.json (bench/report.ts).
  *
- * Environment: BENCH_SECONDS (presence run length, default 20), BENCH_ONLY (comma list of
- * benchmark names to run).
+ * Environment: BENCH_ONLY (comma list of section names; the others keep their stored results and
+ * stamps), BENCH_SECONDS and BENCH_SIZES (presence), BENCH_JOIN_SIZES and BENCH_JOINS (join),
+ * BENCH_MEMORY_SIZES (memory), BENCH_TRANSPORT_EDITS (transport).
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { bundleBenchmark } from "./bundle";
 import {
-  joinBenchmark,
-  memoryBenchmark,
-  propagationBenchmark,
-  type Row,
-  sizeBenchmark,
-} from "./document";
+  commitStamp,
+  loadResults,
+  machineStamp,
+  mergeResults,
+  RESULTS_PATH,
+  type Results,
+  saveResults,
+} from "./lib/results";
 import { printTable } from "./lib/table";
-import { presenceBenchmark } from "./presence";
-import { renderBenchmark } from "./render";
-import { resilienceBenchmark } from "./resilience";
-import { transportBenchmark } from "./transport";
+import { renderReport, writeReport } from "./report";
+import { SECTIONS } from "./sections";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
-const want = (name: string) => !only || only.includes(name);
-const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-
-const results: Record<string, unknown> = {
-  date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    model: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-  },
-  node: process.version,
-};
-
-if (want("presence")) {
-  const sizes = (process.env.BENCH_SIZES ?? "10,25,50,100").split(",").map(Number);
-  const rows = await presenceBenchmark({ sizes, seconds });
-  printTable(
-    `Presence: cursors at 20 Hz per client, ${seconds} s per row (baseline = relay every message)`,
-    rows as unknown as Record<string, number | string>[],
+const only = process.env.BENCH_ONLY?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+const unknown = only?.filter((name) => !SECTIONS.some((s) => s.name === name)) ?? [];
+if (unknown.length > 0) {
+  console.error(
+    `BENCH_ONLY names no section: ${unknown.join(", ")} (sections: ${SECTIONS.map((s) => s.name).join(", ")})`,
   );
-  results.presence = rows;
+  process.exit(2);
 }
 
-async function section(name: string, title: string, run: () => Promise<Row[]> | Row[]) {
-  if (!want(name)) return;
-  const rows = await run();
-  printTable(title, rows);
-  results[name] = rows;
+for (const section of SECTIONS) {
+  if (only && !only.includes(section.name)) continue;
+  // Stamped at the start: a commit made while a long section runs must not claim its figures.
+  const commit = commitStamp();
+  const rows = await section.run();
+  printTable(section.heading, rows);
+  const fresh: Results = {
+    sections: {
+      [section.name]: {
+        date: new Date().toISOString(),
+        commit,
+        machine: machineStamp(section.usesChromium ?? false),
+        ...(section.method ? { method: section.method } : {}),
+        rows,
+      },
+    },
+  };
+  // Stored section by section, so a failure later in a long run keeps what was measured. Sections
+  // not run this time keep their stored rows and stamps.
+  saveResults(mergeResults(loadResults(), fresh));
 }
 
-await section(
-  "size",
-  "Document size (in process; baseline: writing every frame of a drag)",
-  sizeBenchmark,
-);
-await section(
-  "bundle",
-  "Bundle: initial JavaScript, minified + gzipped (baseline: the libraries alone)",
-  bundleBenchmark,
-);
-await section(
-  "join",
-  "Join: Node client synced with a room (baseline: stock y-partykit room)",
-  () => joinBenchmark([1_000, 10_000], 5),
-);
-await section(
-  "propagation",
-  "Edit propagation: one of 10 clients edits, all others receive (baseline: stock room)",
-  () => propagationBenchmark(10, 300),
-);
-await section("memory", "Server memory for a 10,000-shape room (baseline: stock room)", () =>
-  memoryBenchmark(10_000),
-);
-
-await section(
-  "render",
-  "Rendering: 10,000 shapes in headless Chromium, 1280×800 (baseline: ?render=naive)",
-  renderBenchmark,
-);
-
-await section(
-  "transport",
-  "Transport: one writer, one reader, 300 sequential edits (baseline: WebSocket)",
-  transportBenchmark,
-);
-
-await section(
-  "resilience",
-  "Resilience: server restart → every client resynced; half-open detection (budget: 12 s silence + 1 s check)",
-  () => resilienceBenchmark(),
-);
-
-// Sections not run this time (BENCH_ONLY) keep their previous figures.
-const out = join(here, "results.json");
-let previous: Record<string, unknown> = {};
-try {
-  previous = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
-} catch {
-  // First run.
-}
-writeFileSync(out, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
-console.log(`\nwrote ${out}`);
+writeReport(renderReport(loadResults()));
+console.log(`\nwrote ${RESULTS_PATH}, BENCHMARKS.md and docs/bench/*.svg`);

@@ -1,6 +1,9 @@
 /**
- * Baseline for benchmarks only (never deployed): a stock y-partykit room, the way most PartyKit
- * whiteboards start, relaying every message and persisting snapshots its own way.
+ * Baseline for benchmarks only (never deployed): a stock y-partykit room set up as its docs
+ * recommend (https://docs.partykit.io/reference/y-partykit-api/, "Persisting snapshots
+ * (recommended)"): the class form, `persist: { mode: "snapshot" }`, everything else default.
+ * y-partykit then keeps garbage collection off (it refuses gc with persist), stores each update
+ * as it arrives, and merges them into one snapshot when the last client leaves.
  */
 import type * as Party from "partykit/server";
 import { onConnect } from "y-partykit";

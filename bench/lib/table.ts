@@ -1,14 +1,22 @@
-/** Prints rows as an aligned text table. */
-export function printTable(title: string, rows: Record<string, string | number>[]): void {
-  if (rows.length === 0) return;
+/** Rows as an aligned text table: printed to the console and embedded in BENCHMARKS.md. */
+export function formatTable(rows: Record<string, string | number>[]): string {
+  if (rows.length === 0) return "";
   const headers = Object.keys(rows[0]!);
   const cells = rows.map((r) => headers.map((h) => String(r[h] ?? "")));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padStart(widths[i]!)).join("  ");
-  console.log(`\n${title}`);
-  console.log(line(headers));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const c of cells) console.log(line(c));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padStart(widths[i]!))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join(
+    "\n",
+  );
+}
+
+export function printTable(title: string, rows: Record<string, string | number>[]): void {
+  if (rows.length === 0) return;
+  console.log(`\n${title}\n${formatTable(rows)}`);
 }
 
 export function percentile(sorted: number[], p: number): number {

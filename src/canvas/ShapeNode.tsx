@@ -3,6 +3,7 @@
  * schema's "rotation about (x, y)" is Konva's default, and the Transformer scales one node type.
  */
 import { memo } from "react";
+import { polylineMidpoint } from "../shared/binding";
 import type { Shape } from "../shared/schema";
 import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 import { Arrow, Ellipse, Group, Line, Rect, Text } from "./konva";
@@ -13,6 +14,8 @@ export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-s
 export const STICKY_PADDING = 12;
 /** Thin strokes are hard to hit; this widens their hit area (screen px at zoom 1). */
 const HIT_STROKE = 12;
+/** Frame titles sit above the frame, at this font size (canvas units). */
+export const FRAME_TITLE_SIZE = 14;
 
 interface Props {
   shape: Shape;
@@ -22,11 +25,124 @@ interface Props {
   listening?: boolean;
 }
 
+/** Konva dash pattern for a stroke style, scaled by the stroke width so it reads at any width. */
+export function dashPattern(shape: Pick<Shape, "dash" | "strokeWidth">): number[] | undefined {
+  const w = Math.max(1, shape.strokeWidth);
+  switch (shape.dash) {
+    case "dashed":
+      return [w * 4, w * 3];
+    case "dotted":
+      // With round caps a zero-length dash is a dot.
+      return [0.001, w * 2.5];
+    default:
+      return undefined;
+  }
+}
+
+/** Closed outlines of the polygon shapes, in box coordinates. */
+function polygonPoints(shape: Shape): number[] {
+  const { width: w, height: h } = shape;
+  return shape.type === "diamond"
+    ? [w / 2, 0, w, h / 2, w / 2, h, 0, h / 2]
+    : [w / 2, 0, w, h, 0, h];
+}
+
+export const LABEL_PADDING = 8;
+export const LABEL_FONT_SIZE = 18;
+/** Width of a line or arrow label, centred on the middle of its points. */
+const CONNECTOR_LABEL_WIDTH = 160;
+
+/** Text inside a shape (or on a connector), wrapped and centred. */
+function Label({ shape, editing }: Props) {
+  if (!shape.label) return null;
+  if (shape.type === "line" || shape.type === "arrow") {
+    const mid = polylineMidpoint(shape.points);
+    return (
+      <Text
+        x={mid.x - CONNECTOR_LABEL_WIDTH / 2}
+        y={mid.y - LABEL_FONT_SIZE / 2}
+        width={CONNECTOR_LABEL_WIDTH}
+        text={shape.label}
+        align="center"
+        fontSize={LABEL_FONT_SIZE}
+        fontFamily={FONT_FAMILY}
+        fill={shape.stroke}
+        visible={!editing}
+        listening={false}
+      />
+    );
+  }
+  return (
+    <Text
+      x={LABEL_PADDING}
+      y={LABEL_PADDING}
+      width={Math.max(0, shape.width - LABEL_PADDING * 2)}
+      height={Math.max(0, shape.height - LABEL_PADDING * 2)}
+      text={shape.label}
+      align="center"
+      verticalAlign="middle"
+      wrap="word"
+      ellipsis
+      fontSize={LABEL_FONT_SIZE}
+      fontFamily={FONT_FAMILY}
+      fill={shape.stroke}
+      visible={!editing}
+      listening={false}
+    />
+  );
+}
+
 function ShapeBody({ shape, editing }: Props) {
   // perfectDraw paints fill and stroke through an offscreen buffer; our fills are opaque or
   // transparent, so it only costs time.
-  const common = { perfectDrawEnabled: NAIVE_RENDER, strokeScaleEnabled: true } as const;
+  const common = {
+    perfectDrawEnabled: NAIVE_RENDER,
+    strokeScaleEnabled: true,
+    dash: dashPattern(shape),
+  } as const;
   switch (shape.type) {
+    case "diamond":
+    case "triangle":
+      return (
+        <>
+          {/* A box behind the outline so the whole shape is clickable, not only the stroke. */}
+          <Rect width={shape.width} height={shape.height} fill="transparent" />
+          <Line
+            {...common}
+            points={polygonPoints(shape)}
+            closed
+            lineJoin="round"
+            stroke={shape.stroke}
+            strokeWidth={shape.strokeWidth}
+            fill={shape.fill === "transparent" ? undefined : shape.fill}
+          />
+        </>
+      );
+    case "frame":
+      return (
+        <>
+          <Rect
+            {...common}
+            width={shape.width}
+            height={shape.height}
+            stroke={shape.stroke}
+            strokeWidth={Math.max(1, shape.strokeWidth / 2)}
+            fill={shape.fill === "transparent" ? "#ffffff" : shape.fill}
+            cornerRadius={2}
+          />
+          <Text
+            y={-FRAME_TITLE_SIZE - 6}
+            width={shape.width}
+            text={shape.name ?? "Frame"}
+            fontSize={FRAME_TITLE_SIZE}
+            fontFamily={FONT_FAMILY}
+            fill="#666666"
+            ellipsis
+            wrap="none"
+            listening={false}
+          />
+        </>
+      );
     case "rect":
       return (
         <Rect
@@ -149,9 +265,11 @@ export const ShapeNode = memo(function ShapeNode({ shape, editing, listening = t
       x={shape.x}
       y={shape.y}
       rotation={shape.rotation}
+      opacity={shape.opacity ?? 1}
       listening={listening}
     >
       <ShapeBody shape={shape} editing={editing} />
+      <Label shape={shape} editing={editing} />
     </Group>
   );
 });

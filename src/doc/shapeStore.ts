@@ -4,8 +4,15 @@
  * never undone. Pure Yjs, no React: unit-tested in Node.
  */
 import * as Y from "yjs";
-import { getShapes, keysFor, readShapes, type ShapeMap, shapeToYMap } from "../shared/doc";
-import { POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
+import {
+  getShapes,
+  isOptionalDefault,
+  keysFor,
+  readShapes,
+  type ShapeMap,
+  shapeToYMap,
+} from "../shared/doc";
+import { OPTIONAL_KEYS, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
 import { newShapeId } from "./ids";
 import { LOCAL_ORIGIN } from "./origin";
 import { applyTextDiff } from "./textDiff";
@@ -13,6 +20,10 @@ import { keysOnTop, type ZMove, type ZPatch, zPatchFor } from "./zorder";
 
 /** A partial update of one shape (id required). `text` is applied as a minimal diff. */
 export type ShapePatch = { id: string } & Partial<Omit<Shape, "id" | "type">>;
+
+type OptionalKey = (typeof OPTIONAL_KEYS)[number];
+const OPTIONAL = new Set<string>(OPTIONAL_KEYS);
+const isOptionalKey = (key: string): key is OptionalKey => OPTIONAL.has(key);
 
 /** How far a duplicate or a paste is offset from its original, in canvas units. */
 export const DUPLICATE_OFFSET = 16;
@@ -87,7 +98,12 @@ export class ShapeStore {
     const type = map.get("type") as Shape["type"];
     const allowed = new Set<string>(keysFor(type));
     for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined || !allowed.has(key)) continue;
+      if (value === undefined) continue;
+      if (isOptionalKey(key)) {
+        this.applyOptional(map, key, value);
+        continue;
+      }
+      if (!allowed.has(key)) continue;
       if (key === "text" && TEXT_TYPES.has(type)) {
         const current = map.get("text");
         if (current instanceof Y.Text) applyTextDiff(current, value as string);
@@ -102,6 +118,24 @@ export class ShapeStore {
       }
       if (!sameValue(map.get(key), value)) map.set(key, value);
     }
+  }
+
+  /** Diagramming keys: the default value deletes the key (docs/schema.md: absent = default). */
+  private applyOptional(map: Y.Map<unknown>, key: OptionalKey, value: unknown): void {
+    if (isOptionalDefault(key, value)) {
+      if (map.has(key)) map.delete(key);
+      // An end without a shape has no anchor either.
+      if (key === "startId" && map.has("startAnchor")) map.delete("startAnchor");
+      if (key === "endId" && map.has("endAnchor")) map.delete("endAnchor");
+      return;
+    }
+    if (key === "label") {
+      const current = map.get("label");
+      if (current instanceof Y.Text) applyTextDiff(current, value as string);
+      else map.set("label", new Y.Text(value as string));
+      return;
+    }
+    if (!sameValue(map.get(key), value)) map.set(key, value);
   }
 
   remove(ids: readonly string[]): void {

@@ -94,3 +94,34 @@ export const MAX_BATCH_BYTES = MAX_MESSAGE_BYTES + 16;
 export const MAX_POLL_QUEUE_BYTES = 8_000_000;
 /** bytes. Browsers refuse `keepalive` fetches with bodies over 64 KiB; larger POSTs go without it. */
 export const KEEPALIVE_BODY_LIMIT = 60_000;
+
+// ---- Commands (src/actions) -----------------------------------------------------------------
+
+/** canvas units. An arrow key moves the selection this far: one unit for fine placement… */
+export const NUDGE_STEP = 1;
+/** …and this far with Shift, for moving a noticeable distance in few presses (as Excalidraw). */
+export const NUDGE_STEP_BIG = 10;
+/**
+ * ms. Ctrl/Cmd+V waits this long for the browser's paste event (which carries the system
+ * clipboard) before pasting the internal clipboard instead: the event follows the key within
+ * a few ms, and 80 ms still feels instant.
+ */
+export const PASTE_FALLBACK_MS = 80;
+/** ms. How long a notice from the room (a repaired shape, a refused write) stays on screen. */
+export const NOTICE_MS = 4_000;
+
+// ---- Canvas input (client only) --------------------------------------------------------------
+
+/** px. Wheel deltas at or above this are mouse-wheel notches (zoom a step), not trackpad streams. */
+export const WHEEL_NOTCH_PX = 50;
+/** px. One wheel "line" (deltaMode 1, Firefox) as pixels. */
+export const WHEEL_LINE_PX = 16;
+/**
+ * Screen px around the pointer whose shapes are drawn into the hit graph for one hit test:
+ * Konva walks a few pixels outward from an antialiased edge pixel to the nearest shape.
+ */
+export const HIT_SLOP_PX = 16;
+/** Screen px between eraser hit tests along a fast swipe, so no thin shape is jumped over. */
+export const ERASE_STEP_PX = 4;
+/** Screen px. Pen samples closer than this to the last one add nothing (simplified on pointer up). */
+export const PEN_MIN_STEP_PX = 1;

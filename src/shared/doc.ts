@@ -9,6 +9,7 @@ import {
   DEFAULT_STICKY_FILL,
   DEFAULT_STROKE,
   DEFAULT_STROKE_WIDTH,
+  OPTIONAL_KEYS,
   POINT_TYPES,
   type Shape,
   TEXT_TYPES,
@@ -78,6 +79,20 @@ function isDefault(shape: Shape, key: keyof Shape): boolean {
   }
 }
 
+/** True when an optional key holds its default, so it is left out (or deleted). */
+export function isOptionalDefault(key: (typeof OPTIONAL_KEYS)[number], value: unknown): boolean {
+  switch (key) {
+    case "dash":
+      return value === undefined || value === "solid";
+    case "opacity":
+      return value === undefined || value === 1;
+    case "locked":
+      return value !== true;
+    default:
+      return value === undefined || value === "";
+  }
+}
+
 /**
  * Builds the Y.Map for a new shape. `points` is a plain array (rewritten whole; GC frees the
  * old one). `text` is a Y.Text so that two people typing in one note merge (rule C5). Style keys
@@ -90,6 +105,12 @@ export function shapeToYMap(shape: Shape): ShapeMap {
     if (isDefault(shape, k)) continue;
     m.set(k, k === "text" ? new Y.Text(shape.text) : shape[k]);
   }
+  for (const k of OPTIONAL_KEYS) {
+    const value = shape[k];
+    if (isOptionalDefault(k, value)) continue;
+    // A label merges like note text (C5); anchors are plain objects, rewritten whole.
+    m.set(k, k === "label" ? new Y.Text(value as string) : value);
+  }
   return m;
 }
 
@@ -97,5 +118,6 @@ export function shapeToYMap(shape: Shape): ShapeMap {
 export function shapeToJSON(shape: Shape): Record<string, unknown> {
   const out: Record<string, unknown> = { id: shape.id };
   for (const k of keysFor(shape.type)) out[k] = shape[k];
+  for (const k of OPTIONAL_KEYS) if (shape[k] !== undefined) out[k] = shape[k];
   return out;
 }

@@ -16,7 +16,7 @@ export type BatchFrame =
 
 const textEncoder = new TextEncoder();
 /** fatal: a frame that is not UTF-8 is malformed, never silently repaired. */
-const textDecoder = new TextDecoder("utf-8", { fatal: true });
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function encodeBatch(frames: readonly BatchFrame[]): Uint8Array<ArrayBuffer> {
   const encoder = encoding.createEncoder();

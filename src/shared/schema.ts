@@ -6,12 +6,55 @@
 import * as v from "valibot";
 import { MAX_COORDINATE, MAX_POINTS, MAX_SHAPE_ID_LENGTH, MAX_TEXT_LENGTH } from "./constants";
 
-export const SHAPE_TYPES = ["rect", "ellipse", "line", "arrow", "pen", "text", "sticky"] as const;
+export const SHAPE_TYPES = [
+  "rect",
+  "ellipse",
+  "diamond",
+  "triangle",
+  "line",
+  "arrow",
+  "pen",
+  "text",
+  "sticky",
+  "frame",
+] as const;
 export type ShapeType = (typeof SHAPE_TYPES)[number];
 
-export const BOX_TYPES: ReadonlySet<ShapeType> = new Set(["rect", "ellipse", "text", "sticky"]);
+export const BOX_TYPES: ReadonlySet<ShapeType> = new Set([
+  "rect",
+  "ellipse",
+  "diamond",
+  "triangle",
+  "text",
+  "sticky",
+  "frame",
+]);
 export const POINT_TYPES: ReadonlySet<ShapeType> = new Set(["line", "arrow", "pen"]);
 export const TEXT_TYPES: ReadonlySet<ShapeType> = new Set(["text", "sticky"]);
+/** Shapes that carry a `label`: text drawn inside them, wrapped and centred. */
+export const LABEL_TYPES: ReadonlySet<ShapeType> = new Set([
+  "rect",
+  "ellipse",
+  "diamond",
+  "triangle",
+  "arrow",
+  "line",
+]);
+/** Shapes an arrow or line end can bind to. */
+export const BINDABLE_TYPES: ReadonlySet<ShapeType> = new Set([
+  "rect",
+  "ellipse",
+  "diamond",
+  "triangle",
+  "text",
+  "sticky",
+  "frame",
+]);
+/** Lines and arrows: their ends may bind to shapes (`startId`, `endId`). */
+export const CONNECTOR_TYPES: ReadonlySet<ShapeType> = new Set(["line", "arrow"]);
+
+export const DASH_STYLES = ["solid", "dashed", "dotted"] as const;
+export type Dash = (typeof DASH_STYLES)[number];
 
 export const SHAPE_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_SHAPE_ID_LENGTH}}$`);
 export const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
@@ -27,6 +70,16 @@ export const DEFAULT_Z = "a0";
 export const DEFAULT_FONT_SIZE = 20;
 export const MIN_FONT_SIZE = 4;
 export const MAX_FONT_SIZE = 400;
+/** Opacity below this is refused: a shape nobody can see is a shape nobody can find. */
+export const MIN_OPACITY = 0.1;
+/** Longest frame name, in characters. */
+export const MAX_NAME_LENGTH = 200;
+
+/** Where a bound line end meets its shape: a point of the shape's unrotated box, 0–1 on each axis. */
+export interface Anchor {
+  x: number;
+  y: number;
+}
 
 /** A shape as every reader sees it after validation: every key present, every value sane. */
 export interface Shape {
@@ -49,7 +102,42 @@ export interface Shape {
   /** Text and sticky only (0 for others). */
   fontSize: number;
   z: string;
+  // Diagramming keys: optional, absent means the default (docs/schema.md).
+  /** Stroke pattern; absent = "solid". */
+  dash?: Dash;
+  /** 0.1–1; absent = 1. */
+  opacity?: number;
+  /** A locked shape is not selected by a drag or marquee and cannot be moved until unlocked. */
+  locked?: boolean;
+  /** Text inside a rect, ellipse, diamond, triangle, line or arrow; absent = none. */
+  label?: string;
+  /** Line and arrow ends bound to a shape (its id) at an anchor of its box. */
+  startId?: string;
+  startAnchor?: Anchor;
+  endId?: string;
+  endAnchor?: Anchor;
+  /** Shapes with one `groupId` select and move as one. */
+  groupId?: string;
+  /** The frame this shape belongs to (a frame moves its children). */
+  frameId?: string;
+  /** A frame's title. */
+  name?: string;
 }
+
+/** The optional diagramming keys, in the order readers list them. */
+export const OPTIONAL_KEYS = [
+  "dash",
+  "opacity",
+  "locked",
+  "label",
+  "startId",
+  "startAnchor",
+  "endId",
+  "endAnchor",
+  "groupId",
+  "frameId",
+  "name",
+] as const satisfies readonly (keyof Shape)[];
 
 /** Data from a peer that has not been checked yet: a different type, so a skipped check is a compile error. */
 export type UncheckedShape = { readonly __unchecked: true } & Record<string, unknown>;
@@ -63,6 +151,11 @@ const strokeWidth = v.pipe(finite, v.minValue(0), v.maxValue(MAX_STROKE_WIDTH));
 const fontSize = v.pipe(finite, v.minValue(MIN_FONT_SIZE), v.maxValue(MAX_FONT_SIZE));
 const text = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH));
 const z = v.pipe(v.string(), v.regex(Z_PATTERN));
+const dash = v.picklist(DASH_STYLES);
+const opacity = v.pipe(finite, v.minValue(MIN_OPACITY), v.maxValue(1));
+const shapeId = v.pipe(v.string(), v.regex(SHAPE_ID_PATTERN));
+const unit = v.pipe(finite, v.minValue(0), v.maxValue(1));
+const anchor = v.object({ x: unit, y: unit });
 const pointList = v.pipe(
   v.array(coordinate),
   v.maxLength(MAX_POINTS),
@@ -177,8 +270,69 @@ export function checkShape(id: string, raw: unknown): CheckResult {
       return { status: "remove", problems: ["invalid points"] };
     }
   }
+  readOptionalKeys(t, r, shape, patch, problems);
   if (problems.length === 0) return { status: "valid", shape };
   return { status: "repair", shape, patch, problems };
+}
+
+/**
+ * The diagramming keys. Each is optional: a wrong value is deleted (the default applies), except
+ * a string too long, which is cut. A key the type does not use is ignored, as for the base keys.
+ * References to other shapes (`startId`, `endId`, `frameId`) are checked for form here and for
+ * existence by `checkReferences` (src/shared/references.ts), which needs the whole board.
+ */
+function readOptionalKeys(
+  t: ShapeType,
+  r: Record<string, unknown>,
+  shape: Shape,
+  patch: Record<string, unknown>,
+  problems: string[],
+): void {
+  const optional = <T>(k: string, schema: v.GenericSchema<unknown, T>): T | undefined => {
+    const value = r[k];
+    if (value === undefined) return undefined;
+    const parsed = v.safeParse(schema, value);
+    if (parsed.success) return parsed.output;
+    problems.push(`invalid ${k}`);
+    patch[k] = undefined;
+    return undefined;
+  };
+  const cut = (k: string, max: number): string | undefined => {
+    const value = r[k];
+    if (value === undefined) return undefined;
+    if (typeof value === "string" && value.length <= max) return value;
+    problems.push(`invalid ${k}`);
+    const fixed = typeof value === "string" ? value.slice(0, max) : undefined;
+    patch[k] = fixed;
+    return fixed;
+  };
+  const d = optional("dash", dash);
+  if (d !== undefined && d !== "solid") shape.dash = d;
+  const o = optional("opacity", opacity);
+  if (o !== undefined && o !== 1) shape.opacity = o;
+  if (optional("locked", v.boolean()) === true) shape.locked = true;
+  const g = optional("groupId", shapeId);
+  if (g !== undefined) shape.groupId = g;
+  const f = optional("frameId", shapeId);
+  if (f !== undefined && f !== shape.id) shape.frameId = f;
+  if (LABEL_TYPES.has(t)) {
+    const label = cut("label", MAX_TEXT_LENGTH);
+    if (label) shape.label = label;
+  }
+  if (t === "frame") {
+    const n = cut("name", MAX_NAME_LENGTH);
+    if (n !== undefined) shape.name = n;
+  }
+  if (CONNECTOR_TYPES.has(t)) {
+    for (const end of ["start", "end"] as const) {
+      const id = optional(`${end}Id`, shapeId);
+      const at = optional(`${end}Anchor`, anchor);
+      if (id === undefined || id === shape.id) continue;
+      shape[`${end}Id`] = id;
+      // A binding without an anchor meets the shape's centre.
+      shape[`${end}Anchor`] = at ?? { x: 0.5, y: 0.5 };
+    }
+  }
 }
 
 /** The client's view: a shape to render, or null to skip it. */

@@ -42,6 +42,21 @@ const base = (style: ShapeStyle) => ({
   fontSize: 0,
 });
 
+/** Options of a drag: `square` (shift held), the pen's `path`, the least size that counts. */
+export interface DragOptions {
+  square?: boolean;
+  path?: readonly number[];
+  minSize?: number;
+}
+
+/** Builds the shape a drag draws, or null when the drag is too small (see shapeFromDrag). */
+export type ShapeBuilder = (
+  style: ShapeStyle,
+  start: Point,
+  end: Point,
+  opts: DragOptions,
+) => NewShape | null;
+
 /**
  * The shape a drag from `start` to `end` draws (canvas units), or null when the drag is too
  * small to mean anything. `path` is the pen's sampled points, absolute.
@@ -51,7 +66,7 @@ export function shapeFromDrag(
   style: ShapeStyle,
   start: Point,
   end: Point,
-  opts: { square?: boolean; path?: readonly number[]; minSize?: number } = {},
+  opts: DragOptions = {},
 ): NewShape | null {
   const minSize = opts.minSize ?? 1;
   switch (tool) {

@@ -1,49 +1,47 @@
-/** The tools, their shortcuts and labels: one table the toolbar and the keyboard both read. */
+/**
+ * The tools, their shortcuts and labels: one table the toolbar and the keyboard both read. A
+ * tool is one row here and one line in src/canvas/gestures/registry.ts (what it does on the
+ * canvas); `ToolName` is derived from the rows.
+ */
 
-export type ToolName =
-  | "select"
-  | "hand"
-  | "rect"
-  | "ellipse"
-  | "line"
-  | "arrow"
-  | "pen"
-  | "text"
-  | "sticky"
-  | "eraser";
-
-export interface ToolInfo {
-  name: ToolName;
+interface ToolRow {
+  name: string;
   label: string;
   key: string;
+  /** Draws a shape of the same type by dragging (see DRAW_TOOLS). */
+  draws?: true;
 }
 
-export const TOOLS: readonly ToolInfo[] = [
+export const TOOLS = [
   { name: "select", label: "Select", key: "V" },
   { name: "hand", label: "Hand (pan)", key: "H" },
-  { name: "rect", label: "Rectangle", key: "R" },
-  { name: "ellipse", label: "Ellipse", key: "O" },
-  { name: "line", label: "Line", key: "L" },
-  { name: "arrow", label: "Arrow", key: "A" },
-  { name: "pen", label: "Pen", key: "P" },
+  { name: "rect", label: "Rectangle", key: "R", draws: true },
+  { name: "ellipse", label: "Ellipse", key: "O", draws: true },
+  { name: "line", label: "Line", key: "L", draws: true },
+  { name: "arrow", label: "Arrow", key: "A", draws: true },
+  { name: "pen", label: "Pen", key: "P", draws: true },
   { name: "text", label: "Text", key: "T" },
-  { name: "sticky", label: "Sticky note", key: "S" },
+  { name: "sticky", label: "Sticky note", key: "S", draws: true },
   { name: "eraser", label: "Eraser", key: "E" },
-];
+] as const satisfies readonly ToolRow[];
 
-const BY_KEY = new Map(TOOLS.map((t) => [t.key.toLowerCase(), t.name]));
+export type ToolName = (typeof TOOLS)[number]["name"];
+
+export interface ToolInfo extends ToolRow {
+  name: ToolName;
+}
+
+const BY_KEY = new Map<string, ToolName>(TOOLS.map((t) => [t.key.toLowerCase(), t.name]));
 
 /** The tool a plain (unmodified) key press selects, if any. */
 export function toolForKey(key: string): ToolName | null {
   return BY_KEY.get(key.toLowerCase()) ?? null;
 }
 
-/** Tools that draw a shape by dragging. */
-export const DRAW_TOOLS: ReadonlySet<ToolName> = new Set([
-  "rect",
-  "ellipse",
-  "line",
-  "arrow",
-  "pen",
-  "sticky",
-]);
+/**
+ * Tools that draw a shape by dragging. Receivers accept another user's draft only of these
+ * types (src/presence/peers.ts), so a drawing tool's name is the type of shape it draws.
+ */
+export const DRAW_TOOLS: ReadonlySet<ToolName> = new Set(
+  TOOLS.flatMap((t): ToolName[] => ("draws" in t ? [t.name] : [])),
+);

@@ -1,14 +1,13 @@
 /** Top-left menu: export and import. */
 import { useEffect, useRef, useState } from "react";
+import type { ActionName, RoomActions } from "../actions";
 import { ICONS } from "./icons";
 
 interface Props {
-  onExportPng: () => void;
-  onExportJson: () => void;
-  onImportJson: () => void;
+  actions: RoomActions;
 }
 
-export function MainMenu({ onExportPng, onExportJson, onImportJson }: Props) {
+export function MainMenu({ actions }: Props) {
   const [open, setOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -19,9 +18,9 @@ export function MainMenu({ onExportPng, onExportJson, onImportJson }: Props) {
     window.addEventListener("pointerdown", close);
     return () => window.removeEventListener("pointerdown", close);
   }, [open]);
-  const run = (action: () => void) => () => {
+  const run = (name: ActionName) => () => {
     setOpen(false);
-    action();
+    actions.run(name);
   };
   return (
     <div className="menu" ref={rootRef}>
@@ -38,14 +37,19 @@ export function MainMenu({ onExportPng, onExportJson, onImportJson }: Props) {
       </button>
       {open && (
         <div className="panel menu-items" role="menu">
-          <button type="button" role="menuitem" data-testid="export-png" onClick={run(onExportPng)}>
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="export-png"
+            onClick={run("export-png")}
+          >
             Export image (PNG)
           </button>
           <button
             type="button"
             role="menuitem"
             data-testid="export-json"
-            onClick={run(onExportJson)}
+            onClick={run("export-json")}
           >
             Export JSON
           </button>
@@ -53,7 +57,8 @@ export function MainMenu({ onExportPng, onExportJson, onImportJson }: Props) {
             type="button"
             role="menuitem"
             data-testid="import-json"
-            onClick={run(onImportJson)}
+            disabled={!actions.canRun("import-json")}
+            onClick={run("import-json")}
           >
             Import JSON…
           </button>

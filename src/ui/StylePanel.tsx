@@ -2,7 +2,7 @@
  * Stroke, fill, width and font size for the selection, or for the next shape when nothing is
  * selected.
  */
-import type { ZMove } from "../doc/zorder";
+import type { RoomActions } from "../actions";
 import type { ShapeStyle } from "../tools/shapeFactory";
 import { ICONS } from "./icons";
 
@@ -23,13 +23,10 @@ export const FONT_SIZES = [
 
 interface Props {
   style: ShapeStyle;
-  onStyle: (change: Partial<ShapeStyle>) => void;
   /** The selection holds text or a note, or the text or note tool is active. */
   showFontSize: boolean;
   selectionCount: number;
-  onZ: (move: ZMove) => void;
-  onDuplicate: () => void;
-  onDelete: () => void;
+  actions: RoomActions;
 }
 
 function Swatch({
@@ -88,15 +85,7 @@ function OptionButton({
   );
 }
 
-export function StylePanel({
-  style,
-  onStyle,
-  showFontSize,
-  selectionCount,
-  onZ,
-  onDuplicate,
-  onDelete,
-}: Props) {
+export function StylePanel({ style, showFontSize, selectionCount, actions }: Props) {
   return (
     <div className="style-panel panel" data-testid="style-panel">
       <div className="panel-label">Stroke</div>
@@ -107,7 +96,7 @@ export function StylePanel({
             color={c}
             active={style.stroke === c}
             label={`Stroke ${c}`}
-            onClick={() => onStyle({ stroke: c })}
+            onClick={() => actions.run("change-stroke", { value: c })}
           />
         ))}
       </div>
@@ -119,7 +108,7 @@ export function StylePanel({
             color={c}
             active={style.fill === c}
             label={c === "transparent" ? "No fill" : `Fill ${c}`}
-            onClick={() => onStyle({ fill: c })}
+            onClick={() => actions.run("change-fill", { value: c })}
           />
         ))}
       </div>
@@ -131,7 +120,7 @@ export function StylePanel({
             active={style.strokeWidth === w.width}
             title={w.label}
             label={w.label}
-            onClick={() => onStyle({ strokeWidth: w.width })}
+            onClick={() => actions.run("change-stroke-width", { value: w.width })}
           >
             <span style={{ height: Math.min(w.width, 6) }} />
           </OptionButton>
@@ -148,7 +137,7 @@ export function StylePanel({
                 title={`${f.label} text`}
                 label={`Font size ${f.label.toLowerCase()}`}
                 extraClass="font-button"
-                onClick={() => onStyle({ fontSize: f.size })}
+                onClick={() => actions.run("change-font-size", { value: f.size })}
               >
                 {f.short}
               </OptionButton>
@@ -164,7 +153,7 @@ export function StylePanel({
               type="button"
               title="Send to back — Ctrl+Shift+["
               aria-label="Send to back"
-              onClick={() => onZ("back")}
+              onClick={() => actions.run("send-to-back")}
             >
               {ICONS.back}
             </button>
@@ -172,7 +161,7 @@ export function StylePanel({
               type="button"
               title="Send backward — Ctrl+["
               aria-label="Send backward"
-              onClick={() => onZ("backward")}
+              onClick={() => actions.run("send-backward")}
             >
               {ICONS.backward}
             </button>
@@ -180,7 +169,7 @@ export function StylePanel({
               type="button"
               title="Bring forward — Ctrl+]"
               aria-label="Bring forward"
-              onClick={() => onZ("forward")}
+              onClick={() => actions.run("bring-forward")}
             >
               {ICONS.forward}
             </button>
@@ -188,7 +177,7 @@ export function StylePanel({
               type="button"
               title="Bring to front — Ctrl+Shift+]"
               aria-label="Bring to front"
-              onClick={() => onZ("front")}
+              onClick={() => actions.run("bring-to-front")}
             >
               {ICONS.front}
             </button>
@@ -199,11 +188,16 @@ export function StylePanel({
               type="button"
               title="Duplicate — Ctrl+D"
               aria-label="Duplicate"
-              onClick={onDuplicate}
+              onClick={() => actions.run("duplicate")}
             >
               {ICONS.duplicate}
             </button>
-            <button type="button" title="Delete — Delete" aria-label="Delete" onClick={onDelete}>
+            <button
+              type="button"
+              title="Delete — Delete"
+              aria-label="Delete"
+              onClick={() => actions.run("delete")}
+            >
               {ICONS.trash}
             </button>
           </div>

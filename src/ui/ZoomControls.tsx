@@ -1,19 +1,15 @@
 /** Bottom-left: zoom out / percentage (click resets to 100%) / zoom in / fit, then undo and redo. */
+import type { RoomActions } from "../actions";
+import type { UndoState } from "../doc/useUndo";
 import { ICONS } from "./icons";
 
 interface Props {
   zoom: number;
-  onZoomIn: () => void;
-  onZoomOut: () => void;
-  onZoomReset: () => void;
-  onFit: () => void;
-  onUndo: () => void;
-  onRedo: () => void;
-  canUndo: boolean;
-  canRedo: boolean;
+  history: UndoState;
+  actions: RoomActions;
 }
 
-export function ZoomControls(p: Props) {
+export function ZoomControls({ zoom, history, actions }: Props) {
   return (
     <div className="bottom-left">
       <fieldset className="panel zoom" aria-label="Zoom">
@@ -22,7 +18,7 @@ export function ZoomControls(p: Props) {
           data-testid="zoom-out"
           title="Zoom out — Ctrl+−"
           aria-label="Zoom out"
-          onClick={p.onZoomOut}
+          onClick={() => actions.run("zoom-out")}
         >
           {ICONS.minus}
         </button>
@@ -31,16 +27,16 @@ export function ZoomControls(p: Props) {
           className="zoom-value"
           data-testid="zoom-value"
           title="Reset zoom to 100%"
-          onClick={p.onZoomReset}
+          onClick={() => actions.run("zoom-reset")}
         >
-          {Math.round(p.zoom * 100)}%
+          {Math.round(zoom * 100)}%
         </button>
         <button
           type="button"
           data-testid="zoom-in"
           title="Zoom in — Ctrl++"
           aria-label="Zoom in"
-          onClick={p.onZoomIn}
+          onClick={() => actions.run("zoom-in")}
         >
           {ICONS.plus}
         </button>
@@ -49,7 +45,7 @@ export function ZoomControls(p: Props) {
           data-testid="zoom-fit"
           title="Zoom to fit — Shift+1"
           aria-label="Zoom to fit"
-          onClick={p.onFit}
+          onClick={() => actions.run("zoom-fit")}
         >
           {ICONS.fit}
         </button>
@@ -60,8 +56,8 @@ export function ZoomControls(p: Props) {
           data-testid="undo"
           title="Undo — Ctrl+Z"
           aria-label="Undo"
-          disabled={!p.canUndo}
-          onClick={p.onUndo}
+          disabled={!history.canUndo || !actions.canRun("undo")}
+          onClick={() => actions.run("undo")}
         >
           {ICONS.undo}
         </button>
@@ -70,8 +66,8 @@ export function ZoomControls(p: Props) {
           data-testid="redo"
           title="Redo — Ctrl+Shift+Z"
           aria-label="Redo"
-          disabled={!p.canRedo}
-          onClick={p.onRedo}
+          disabled={!history.canRedo || !actions.canRun("redo")}
+          onClick={() => actions.run("redo")}
         >
           {ICONS.redo}
         </button>

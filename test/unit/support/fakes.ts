@@ -8,7 +8,7 @@ import * as Y from "yjs";
 import type { Scheduler } from "../../../party/presence";
 import type { RoomConnection } from "../../../party/room";
 import { MessageType } from "../../../src/shared/protocol";
-import type { Shape, ShapeType } from "../../../src/shared/schema";
+import { BOX_TYPES, type Shape, type ShapeType } from "../../../src/shared/schema";
 
 /** A scheduler whose clock only moves when the test says so. */
 export class FakeScheduler implements Scheduler {
@@ -159,7 +159,7 @@ export function validShape(type: ShapeType, id: string, over: Partial<Shape> = {
     fontSize: 0,
     z: "a0",
   };
-  if (type === "rect" || type === "ellipse" || type === "text" || type === "sticky") {
+  if (BOX_TYPES.has(type)) {
     base.width = 100;
     base.height = 50;
   }

@@ -1,0 +1,26 @@
+/**
+ * Every benchmark section, in the order BENCHMARKS.md shows them. A new section is one module
+ * exporting a `Section` (run, render, targets; see bench/lib/section.ts) and one line here.
+ */
+import type { Section } from "../lib/section";
+import { bundleSection } from "./bundle";
+import { joinSection } from "./join";
+import { memorySection } from "./memory";
+import { presenceSection } from "./presence";
+import { propagationSection } from "./propagation";
+import { renderSection } from "./render";
+import { resilienceSection } from "./resilience";
+import { sizeSection } from "./size";
+import { transportSection } from "./transport";
+
+export const SECTIONS: readonly Section[] = [
+  presenceSection,
+  sizeSection,
+  joinSection,
+  propagationSection,
+  memorySection,
+  bundleSection,
+  renderSection,
+  transportSection,
+  resilienceSection,
+];

@@ -1,0 +1,36 @@
+import { clipboardJson } from "../doc/transfer";
+import { isMod } from "./keys";
+import { selectedShapes } from "./selection";
+import { type ActionContext, type ActionInput, defineAction } from "./types";
+
+/**
+ * Copies the selection as our clipboard JSON: into the browser's copy event when there is one,
+ * else (a key press, a button) into the system clipboard. Always into the internal clipboard,
+ * which paste falls back on when the system clipboard is out of reach. Null if nothing is selected.
+ */
+export function copySelection(ctx: ActionContext, input: ActionInput): string | null {
+  const picked = selectedShapes(ctx);
+  if (picked.length === 0) return null;
+  const json = clipboardJson(picked);
+  ctx.clipboard.text = json;
+  const event = input.clipboard;
+  if (event?.clipboardData) {
+    event.clipboardData.setData("text/plain", json);
+    event.preventDefault();
+  } else if (!event) {
+    globalThis.navigator?.clipboard?.writeText(json).catch(() => {});
+  }
+  return json;
+}
+
+export const copy = defineAction({
+  name: "copy",
+  label: "Copy",
+  viewerMay: true,
+  keyTest: (e) => isMod(e) && e.key.toLowerCase() === "c",
+  // The browser's copy event follows the key and fills the system clipboard.
+  keepDefault: true,
+  perform(ctx, input) {
+    copySelection(ctx, input);
+  },
+});

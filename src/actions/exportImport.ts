@@ -1,0 +1,45 @@
+/** Export PNG and JSON, import JSON. The file code loads on demand: nobody pays for it upfront. */
+import { placeAt } from "../doc/transfer";
+import { defineAction } from "./types";
+
+export const exportPng = defineAction({
+  name: "export-png",
+  label: "Export image (PNG)",
+  viewerMay: true,
+  perform(ctx) {
+    const layer = ctx.board()?.shapesLayer();
+    if (!layer) return false;
+    void import("../ui/exportImport").then(({ exportPng }) => exportPng(layer, ctx.roomId));
+    return true;
+  },
+});
+
+export const exportJson = defineAction({
+  name: "export-json",
+  label: "Export JSON",
+  viewerMay: true,
+  perform(ctx) {
+    void import("../ui/exportImport").then(({ exportJson }) =>
+      exportJson(ctx.store.read(), ctx.roomId),
+    );
+  },
+});
+
+export const importJson = defineAction({
+  name: "import-json",
+  label: "Import JSON…",
+  viewerMay: false,
+  perform(ctx) {
+    void (async () => {
+      const { pickJsonFile } = await import("../ui/exportImport");
+      const parsed = await pickJsonFile();
+      if (!parsed || parsed.shapes.length === 0) {
+        if (parsed === null) ctx.alert("That file is not a Sketchroom JSON export.");
+        return;
+      }
+      const center = ctx.board()?.viewportCenter() ?? { x: 0, y: 0 };
+      ctx.select(ctx.store.create(placeAt(parsed.shapes, center.x, center.y)));
+      ctx.setTool("select");
+    })();
+  },
+});

@@ -1,0 +1,51 @@
+import { parseShapesJson, placeAt } from "../doc/transfer";
+import { MAX_TEXT_LENGTH, PASTE_FALLBACK_MS } from "../shared/constants";
+import { newTextShape } from "../tools/shapeFactory";
+import { isMod } from "./keys";
+import { type ActionContext, defineAction } from "./types";
+
+/**
+ * Pastes our clipboard JSON at the pointer (or the viewport's centre), or other text as a text
+ * shape. Someone else's JSON is text, not shapes: only our marker makes it shapes.
+ */
+export function pasteText(ctx: ActionContext, text: string | null): void {
+  const board = ctx.board();
+  const at = board?.lastPointer() ?? board?.viewportCenter() ?? { x: 0, y: 0 };
+  const parsed = text ? parseShapesJson(text, true) : null;
+  if (parsed && parsed.shapes.length > 0) {
+    ctx.select(ctx.store.create(placeAt(parsed.shapes, at.x, at.y)));
+    ctx.setTool("select");
+    return;
+  }
+  if (text && !parsed && text.trim()) {
+    ctx.select(ctx.store.create([newTextShape(ctx.style(), at, text.slice(0, MAX_TEXT_LENGTH))]));
+    ctx.setTool("select");
+  }
+}
+
+export const paste = defineAction({
+  name: "paste",
+  label: "Paste",
+  viewerMay: false,
+  keyTest: (e) => isMod(e) && e.key.toLowerCase() === "v",
+  // The browser's paste event follows the key: it carries the system clipboard.
+  keepDefault: true,
+  perform(ctx, { key, clipboard, value }) {
+    if (clipboard) {
+      ctx.clipboard.pasteEvents++;
+      clipboard.preventDefault();
+      pasteText(ctx, clipboard.clipboardData?.getData("text/plain") || ctx.clipboard.text);
+      return;
+    }
+    if (key) {
+      // Without clipboard permission (or with nothing in it) no paste event comes: then the
+      // internal clipboard is pasted, once it is clear the event is not coming.
+      const before = ctx.clipboard.pasteEvents;
+      setTimeout(() => {
+        if (ctx.clipboard.pasteEvents === before) pasteText(ctx, ctx.clipboard.text);
+      }, PASTE_FALLBACK_MS);
+      return;
+    }
+    pasteText(ctx, typeof value === "string" ? value : ctx.clipboard.text);
+  },
+});

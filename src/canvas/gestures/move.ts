@@ -1,0 +1,49 @@
+/**
+ * Move: drags the selected shapes. Each frame moves their pictures and tells others where they
+ * are (presence); the document gets one write when the pointer lets go. A press that never
+ * leaves the click slop is a click, not a move.
+ */
+import { CLICK_SLOP_PX } from "../../tools/shapeFactory";
+import type { Gesture, GestureContext, PointerInput } from "./types";
+
+export function startMove(
+  ctx: GestureContext,
+  down: PointerInput,
+  ids: readonly string[],
+  /** The shape under the pointer ("" on the empty middle of the selection frame). */
+  clickedId: string,
+): Gesture {
+  const grabbed = ctx.grab(ids);
+  let moved = false;
+  ctx.capturePointer(down.pointerId);
+  return {
+    name: "move",
+    pointerId: down.pointerId,
+    pointerMove(input) {
+      const distance = Math.hypot(input.screen.x - down.screen.x, input.screen.y - down.screen.y);
+      if (!moved && distance < CLICK_SLOP_PX) return;
+      if (!moved) grabbed.lift();
+      moved = true;
+      grabbed.moveBy(input.canvas.x - down.canvas.x, input.canvas.y - down.canvas.y);
+      ctx.publishMoving(grabbed.live());
+    },
+    pointerUp(input) {
+      if (!moved) {
+        // A plain click on one shape of a multi-selection selects just that shape.
+        if (!input.shiftKey && clickedId && ctx.selection().length > 1) ctx.select([clickedId]);
+        return;
+      }
+      grabbed.drop();
+      ctx.store().update(grabbed.positions());
+      // After the commit: the room relays the update before this presence, so the shape lands
+      // for everyone without snapping back.
+      ctx.publishMoving(null);
+    },
+    cancel() {
+      grabbed.restore();
+      grabbed.drop();
+      ctx.redrawShapes();
+      ctx.publishMoving(null);
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The Konva side of shapes the user is handling: finding a shape's node, lifting nodes onto the
+ * drag layer while they move (so the board under them is not redrawn each frame) and putting
+ * them back in paint order, and reading their live geometry back as shapes.
+ */
+import type Konva from "konva";
+import { type RefObject, useMemo, useRef } from "react";
+import { comparePaintOrder, type Shape } from "../shared/schema";
+import { round2 } from "../tools/geometry";
+import type { GrabbedShapes } from "./gestures/types";
+import type { LazyHitGraph } from "./hitGraph";
+import { NAIVE_RENDER } from "./renderMode";
+
+/** Shapes by id: `byId` for this render, `get()` for handlers (the latest list, built once per list). */
+export function useShapeIndex(shapes: Shape[]) {
+  const byId = useMemo(() => new Map(shapes.map((s) => [s.id, s])), [shapes]);
+  const latest = useRef({ shapes, byId });
+  latest.current = { shapes, byId };
+  const get = useMemo(() => (): Map<string, Shape> => latest.current.byId, []);
+  const list = useMemo(() => (): Shape[] => latest.current.shapes, []);
+  return { byId, get, list };
+}
+
+export interface ShapeNodes {
+  /** The nodes of these shape ids (on the shapes layer or being moved). */
+  find(ids: Iterable<string>): Konva.Node[];
+  lift(nodes: Konva.Node[]): void;
+  drop(nodes: Konva.Node[]): void;
+  /** The live geometry of nodes being moved or transformed, as shapes. */
+  live(nodes: Konva.Node[]): Shape[];
+  grab(ids: readonly string[]): GrabbedShapes;
+}
+
+export function useShapeNodes(refs: {
+  shapesLayer: RefObject<Konva.Layer | null>;
+  dragLayer: RefObject<Konva.Layer | null>;
+  hitGraph: RefObject<LazyHitGraph | null>;
+  shapesById: () => Map<string, Shape>;
+}): ShapeNodes {
+  const refsRef = useRef(refs);
+  refsRef.current = refs;
+  return useMemo(() => {
+    const find = (ids: Iterable<string>): Konva.Node[] => {
+      const wanted = new Set(ids);
+      const out: Konva.Node[] = [];
+      const { shapesLayer, dragLayer } = refsRef.current;
+      for (const layer of [shapesLayer.current, dragLayer.current]) {
+        if (layer) out.push(...layer.getChildren((n) => wanted.has(n.id())));
+      }
+      return out;
+    };
+
+    const lift = (nodes: Konva.Node[]) => {
+      const drag = refsRef.current.dragLayer.current;
+      const layer = refsRef.current.shapesLayer.current;
+      if (NAIVE_RENDER || !drag || !layer) return;
+      for (const node of nodes) if (node.getLayer() === layer) node.moveTo(drag);
+      layer.batchDraw();
+      drag.batchDraw();
+    };
+
+    const drop = (nodes: Konva.Node[]) => {
+      const drag = refsRef.current.dragLayer.current;
+      const layer = refsRef.current.shapesLayer.current;
+      if (NAIVE_RENDER || !drag || !layer) return;
+      const byId = refsRef.current.shapesById();
+      for (const node of nodes) {
+        if (node.getLayer() !== drag) continue;
+        const shape = byId.get(node.id());
+        node.moveTo(layer);
+        if (!shape) continue;
+        const after = layer.getChildren().find((n) => {
+          if (n === node) return false;
+          const other = byId.get(n.id());
+          return other !== undefined && comparePaintOrder(other, shape) > 0;
+        });
+        if (after) node.zIndex(after.zIndex());
+      }
+      refsRef.current.hitGraph.current?.invalidate();
+      layer.batchDraw();
+      drag.batchDraw();
+    };
+
+    const live = (nodes: Konva.Node[]): Shape[] => {
+      const byId = refsRef.current.shapesById();
+      const out: Shape[] = [];
+      for (const node of nodes) {
+        const shape = byId.get(node.id());
+        if (!shape) continue;
+        const sx = node.scaleX();
+        const sy = node.scaleY();
+        out.push({
+          ...shape,
+          x: node.x(),
+          y: node.y(),
+          rotation: ((node.rotation() % 360) + 360) % 360,
+          width: shape.width * sx,
+          height: shape.height * sy,
+          points:
+            sx === 1 && sy === 1
+              ? shape.points
+              : shape.points.map((v, i) => v * (i % 2 === 0 ? sx : sy)),
+        });
+      }
+      return out;
+    };
+
+    const grab = (ids: readonly string[]): GrabbedShapes => {
+      const held = find(ids).map((node) => ({ node, x: node.x(), y: node.y() }));
+      const nodes = held.map((h) => h.node);
+      return {
+        lift: () => lift(nodes),
+        moveBy(dx, dy) {
+          for (const h of held) h.node.position({ x: h.x + dx, y: h.y + dy });
+          (nodes[0]?.getLayer() ?? refsRef.current.shapesLayer.current)?.batchDraw();
+        },
+        live: () => live(nodes),
+        positions: () => nodes.map((n) => ({ id: n.id(), x: round2(n.x()), y: round2(n.y()) })),
+        restore() {
+          for (const h of held) h.node.position({ x: h.x, y: h.y });
+        },
+        drop: () => drop(nodes),
+      };
+    };
+
+    return { find, lift, drop, live, grab };
+  }, []);
+}

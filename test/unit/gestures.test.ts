@@ -1,0 +1,431 @@
+/**
+ * Canvas gestures (src/canvas/gestures, docs/architecture.md "Canvas and gestures") in Node,
+ * against a fake GestureContext over a real ShapeStore: each gesture's main path and its cancel
+ * (Escape). Rules G1–G9 are listed in docs/architecture.md. The fake hit-tests shapes by their
+ * bounds and moves "pictures" in a map, standing in for Konva nodes.
+ */
+import { beforeEach, describe, expect, test } from "vitest";
+import * as Y from "yjs";
+import { startPinch } from "../../src/canvas/gestures/pinch";
+import { cursorFor, TOOL_BEHAVIOURS } from "../../src/canvas/gestures/registry";
+import type {
+  EditRequest,
+  Gesture,
+  GestureContext,
+  GrabbedShapes,
+  PointerInput,
+} from "../../src/canvas/gestures/types";
+import { screenToCanvas, type View } from "../../src/canvas/view";
+import { ShapeStore } from "../../src/doc/shapeStore";
+import type { Shape } from "../../src/shared/schema";
+import { type Point, type Rect, round2, shapeBounds } from "../../src/tools/geometry";
+import { DEFAULT_STYLE, STICKY_SIZE, shapeFromDrag } from "../../src/tools/shapeFactory";
+import { DRAW_TOOLS, TOOLS, type ToolName } from "../../src/tools/tools";
+
+/** A board in memory: what the gestures may see and do, with every effect recorded. */
+class FakeBoard {
+  readonly store = new ShapeStore(new Y.Doc());
+  view: View = { x: 0, y: 0, zoom: 1 };
+  selection: string[] = [];
+  readOnly = false;
+  pointers = new Map<number, Point>();
+  captured: number[] = [];
+  /** Offsets of shapes' pictures from their document position, while moved. */
+  offsets = new Map<string, Point>();
+  lifted = new Set<string>();
+  faded = new Set<string>();
+  redraws = 0;
+  moving: (Shape[] | null)[] = [];
+  drafts: (Shape | null)[] = [];
+  marquees: (Rect | null)[] = [];
+  created: { ids: string[]; tool: ToolName }[] = [];
+  edits: EditRequest[] = [];
+
+  /** Adds a rect directly to the document; returns its id. */
+  rect(x: number, y: number, width = 100, height = 100): string {
+    const shape = shapeFromDrag("rect", DEFAULT_STYLE, { x, y }, { x: x + width, y: y + height });
+    return this.store.create([shape!])[0]!;
+  }
+
+  text(x: number, y: number): string {
+    const shape = shapeFromDrag("sticky", DEFAULT_STYLE, { x, y }, { x: x + 50, y: y + 50 });
+    return this.store.create([shape!])[0]!;
+  }
+
+  shapes = () => this.store.read();
+  byId = (id: string) => this.shapes().find((s) => s.id === id);
+
+  /** The topmost shape whose bounds hold the canvas point (where the picture is now). */
+  shapeAt(c: Point): string | null {
+    const hits = this.shapes().filter((s) => {
+      const o = this.offsets.get(s.id) ?? { x: 0, y: 0 };
+      const b = shapeBounds(s);
+      return (
+        c.x >= b.x + o.x &&
+        c.x <= b.x + o.x + b.width &&
+        c.y >= b.y + o.y &&
+        c.y <= b.y + o.y + b.height
+      );
+    });
+    return hits.at(-1)?.id ?? null;
+  }
+
+  grab(ids: readonly string[]): GrabbedShapes {
+    const held = [...ids];
+    let by = { x: 0, y: 0 };
+    const place = () => {
+      for (const id of held) this.offsets.set(id, { ...by });
+    };
+    return {
+      lift: () => {
+        for (const id of held) this.lifted.add(id);
+      },
+      moveBy(dx, dy) {
+        by = { x: dx, y: dy };
+        place();
+      },
+      live: () =>
+        held.flatMap((id) => {
+          const s = this.byId(id);
+          return s ? [{ ...s, x: s.x + by.x, y: s.y + by.y }] : [];
+        }),
+      positions: () =>
+        held.flatMap((id) => {
+          const s = this.byId(id);
+          return s ? [{ id, x: round2(s.x + by.x), y: round2(s.y + by.y) }] : [];
+        }),
+      restore() {
+        by = { x: 0, y: 0 };
+        place();
+      },
+      drop: () =>
+        held.forEach((id) => {
+          this.lifted.delete(id);
+          const o = this.offsets.get(id);
+          if (o && o.x === 0 && o.y === 0) this.offsets.delete(id);
+        }),
+    };
+  }
+
+  ctx(): GestureContext {
+    return {
+      view: () => this.view,
+      setView: (view) => {
+        this.view = view;
+      },
+      toCanvas: (p) => screenToCanvas(this.view, p),
+      hitTest: (p) => ({
+        shapeId: this.shapeAt(screenToCanvas(this.view, p)),
+        onSelectionFrame: false,
+      }),
+      insideSelectionFrame: (p) => {
+        const c = screenToCanvas(this.view, p);
+        return this.selection.some((id) => {
+          const b = shapeBounds(this.byId(id)!);
+          return (
+            c.x >= b.x - 50 &&
+            c.x <= b.x + b.width + 50 &&
+            c.y >= b.y - 50 &&
+            c.y <= b.y + b.height + 50
+          );
+        });
+      },
+      pointers: () => [...this.pointers.values()],
+      capturePointer: (id) => this.captured.push(id),
+      shape: (id) => this.byId(id),
+      shapes: this.shapes,
+      style: () => DEFAULT_STYLE,
+      readOnly: () => this.readOnly,
+      selection: () => this.selection,
+      select: (ids) => {
+        this.selection = ids;
+      },
+      store: () => this.store,
+      grab: (ids) => this.grab(ids),
+      fade: (id) => {
+        this.faded.add(id);
+        return () => this.faded.delete(id);
+      },
+      redrawShapes: () => {
+        this.redraws++;
+      },
+      publishMoving: (shapes) => this.moving.push(shapes),
+      showDraft: (shape) => this.drafts.push(shape),
+      showMarquee: (rect) => this.marquees.push(rect),
+      created: (ids, tool) => this.created.push({ ids, tool }),
+      edit: (request) => this.edits.push(request),
+    };
+  }
+}
+
+let board: FakeBoard;
+let ctx: GestureContext;
+beforeEach(() => {
+  board = new FakeBoard();
+  ctx = board.ctx();
+});
+
+const at = (
+  x: number,
+  y: number,
+  opts: { pointerId?: number; shift?: boolean } = {},
+): PointerInput => ({
+  pointerId: opts.pointerId ?? 1,
+  screen: { x, y },
+  canvas: screenToCanvas(board.view, { x, y }),
+  shiftKey: opts.shift ?? false,
+});
+
+/** Presses with `tool` at screen (x, y), as the dispatcher does: hit test, then the tool's start. */
+function press(tool: ToolName, x: number, y: number, shift = false): Gesture | null {
+  const input = at(x, y, { shift });
+  return TOOL_BEHAVIOURS[tool].start(ctx, input, ctx.hitTest(input.screen));
+}
+
+/** Moves through the given screen points, then lets go at the last one. */
+function drag(g: Gesture, points: [number, number][], shift = false): void {
+  for (const [x, y] of points) g.pointerMove(at(x, y, { shift }));
+  const [x, y] = points.at(-1)!;
+  g.pointerUp(at(x, y, { shift }));
+}
+
+describe("pan", () => {
+  test("G1 the hand tool moves the camera with the pointer and writes nothing", () => {
+    board.rect(0, 0);
+    const g = press("hand", 100, 100)!;
+    expect(g.cursor).toBe("grabbing");
+    g.pointerMove(at(160, 70));
+    expect(board.view).toEqual({ x: 60, y: -30, zoom: 1 });
+    g.pointerUp(at(160, 70));
+    expect(board.view).toEqual({ x: 60, y: -30, zoom: 1 });
+    expect(board.store.read()).toHaveLength(1);
+    expect(board.captured).toEqual([1]);
+  });
+
+  test("G1 cancel (Escape) stops following the pointer and leaves the camera where it is", () => {
+    const g = press("hand", 100, 100)!;
+    g.pointerMove(at(130, 100));
+    g.cancel();
+    expect(board.view).toEqual({ x: 30, y: 0, zoom: 1 });
+  });
+});
+
+describe("pinch", () => {
+  test("G2 two fingers zoom by how far they spread and pan with the point between them", () => {
+    board.pointers.set(1, { x: 100, y: 100 });
+    board.pointers.set(2, { x: 200, y: 100 });
+    const g = startPinch(ctx)!;
+    expect(g.pointerId).toBeNull();
+    // Twice as far apart, and their midpoint moved from (150, 100) to (200, 150).
+    board.pointers.set(1, { x: 100, y: 150 });
+    board.pointers.set(2, { x: 300, y: 150 });
+    g.pointerMove(at(300, 150, { pointerId: 2 }));
+    expect(board.view.zoom).toBeCloseTo(2);
+    // The canvas point that was between the fingers is still between them.
+    const c = screenToCanvas(board.view, { x: 200, y: 150 });
+    expect(c.x).toBeCloseTo(150);
+    expect(c.y).toBeCloseTo(100);
+  });
+
+  test("G2 a pinch needs two pointers; cancel leaves the camera as the fingers left it", () => {
+    board.pointers.set(1, { x: 100, y: 100 });
+    expect(startPinch(ctx)).toBeNull();
+    board.pointers.set(2, { x: 200, y: 100 });
+    const g = startPinch(ctx)!;
+    board.pointers.set(2, { x: 300, y: 100 });
+    g.pointerMove(at(300, 100, { pointerId: 2 }));
+    const view = board.view;
+    g.cancel();
+    expect(board.view).toBe(view);
+    expect(view.zoom).toBeCloseTo(2);
+  });
+});
+
+describe("move", () => {
+  test("G3 a drag of a shape moves it live (presence only) and writes it once on pointer up", () => {
+    const id = board.rect(100, 100);
+    const g = press("select", 150, 150)!;
+    expect(g.name).toBe("move");
+    expect(board.selection).toEqual([id]);
+    g.pointerMove(at(151, 151)); // inside the click slop: nothing moves
+    expect(board.moving).toEqual([]);
+    g.pointerMove(at(200, 180));
+    g.pointerMove(at(250, 210));
+    expect(board.lifted.has(id)).toBe(true);
+    expect(board.moving.at(-1)).toMatchObject([{ id, x: 200, y: 160 }]);
+    expect(board.byId(id)).toMatchObject({ x: 100, y: 100 }); // not written yet
+    g.pointerUp(at(250, 210));
+    expect(board.byId(id)).toMatchObject({ x: 200, y: 160 });
+    expect(board.moving.at(-1)).toBeNull();
+    expect(board.lifted.size).toBe(0);
+  });
+
+  test("G3 cancel (Escape) puts the shapes back, writes nothing and ends the presence", () => {
+    const id = board.rect(100, 100);
+    const g = press("select", 150, 150)!;
+    g.pointerMove(at(300, 300));
+    expect(board.offsets.get(id)).toEqual({ x: 150, y: 150 });
+    g.cancel();
+    expect(board.offsets.has(id)).toBe(false);
+    expect(board.lifted.size).toBe(0);
+    expect(board.redraws).toBe(1);
+    expect(board.moving.at(-1)).toBeNull();
+    expect(board.byId(id)).toMatchObject({ x: 100, y: 100 });
+  });
+
+  test("G4 a click on one shape of a multi-selection selects just that one; view-only never moves", () => {
+    const a = board.rect(0, 0);
+    const b = board.rect(300, 0);
+    board.selection = [a, b];
+    const g = press("select", 50, 50)!;
+    g.pointerUp(at(50, 50));
+    expect(board.selection).toEqual([a]);
+
+    board.readOnly = true;
+    expect(press("select", 350, 50)).toBeNull();
+    expect(board.selection).toEqual([b]);
+  });
+});
+
+describe("marquee", () => {
+  test("G5 a drag on empty canvas selects every shape the box touches", () => {
+    const a = board.rect(100, 100, 50, 50);
+    const b = board.rect(400, 400, 50, 50);
+    board.rect(800, 800, 50, 50);
+    const g = press("select", 50, 50)!;
+    expect(g.name).toBe("marquee");
+    g.pointerMove(at(200, 200));
+    expect(board.marquees.at(-1)).toEqual({ x: 50, y: 50, width: 150, height: 150 });
+    drag(g, [[420, 420]]);
+    expect(board.marquees.at(-1)).toBeNull();
+    expect(board.selection.sort()).toEqual([a, b].sort());
+  });
+
+  test("G5 cancel (Escape) hides the box and selects nothing", () => {
+    board.rect(100, 100, 50, 50);
+    const g = press("select", 50, 50)!;
+    g.pointerMove(at(300, 300));
+    g.cancel();
+    expect(board.marquees.at(-1)).toBeNull();
+    expect(board.selection).toEqual([]);
+  });
+});
+
+describe("draw", () => {
+  test("G6 a rectangle drag shows a draft while it lasts and creates one shape on pointer up", () => {
+    const g = press("rect", 200, 200)!;
+    drag(g, [
+      [300, 275],
+      [400, 350],
+    ]);
+    const shapes = board.store.read();
+    expect(shapes).toHaveLength(1);
+    expect(shapes[0]).toMatchObject({ type: "rect", x: 200, y: 200, width: 200, height: 150 });
+    expect(board.created).toEqual([{ ids: [shapes[0]!.id], tool: "rect" }]);
+    expect(board.drafts.at(-2)).toMatchObject({ id: "draft", width: 200, height: 150 });
+    expect(board.drafts.at(-1)).toBeNull();
+  });
+
+  test("G6 the pen keeps its samples; a sticky-note click places a default-sized note", () => {
+    board.view = { x: 0, y: 0, zoom: 2 };
+    const pen = press("pen", 100, 100)!;
+    drag(pen, [
+      [100.5, 100], // under a screen pixel: dropped
+      [140, 100],
+      [140, 160],
+    ]);
+    const stroke = board.store.read()[0]!;
+    expect(stroke).toMatchObject({ type: "pen", x: 50, y: 50 });
+    expect(stroke.points).toEqual([0, 0, 20, 0, 20, 30]);
+
+    const note = press("sticky", 400, 400)!;
+    note.pointerUp(at(401, 400));
+    expect(board.store.read().find((s) => s.type === "sticky")).toMatchObject({
+      x: 200,
+      y: 200,
+      width: STICKY_SIZE,
+      height: STICKY_SIZE,
+    });
+  });
+
+  test("G6 cancel (Escape) clears the draft and creates nothing", () => {
+    const g = press("ellipse", 200, 200)!;
+    g.pointerMove(at(300, 300));
+    expect(board.drafts.at(-1)).toMatchObject({ type: "ellipse" });
+    g.cancel();
+    expect(board.drafts.at(-1)).toBeNull();
+    expect(board.store.read()).toEqual([]);
+    expect(board.created).toEqual([]);
+  });
+});
+
+describe("erase", () => {
+  test("G7 a fast swipe dims every shape it crosses and removes them all on pointer up", () => {
+    const a = board.rect(100, 100, 10, 10);
+    const b = board.rect(200, 100, 10, 10);
+    const kept = board.rect(100, 300, 10, 10);
+    const g = press("eraser", 50, 105)!;
+    // One event far past both shapes: the points in between are tested too.
+    g.pointerMove(at(260, 105));
+    expect([...board.faded].sort()).toEqual([a, b].sort());
+    g.pointerUp(at(260, 105));
+    expect(board.faded.size).toBe(0);
+    expect(board.store.read().map((s) => s.id)).toEqual([kept]);
+  });
+
+  test("G7 cancel (Escape) undims them and removes nothing", () => {
+    const a = board.rect(100, 100, 10, 10);
+    const g = press("eraser", 105, 105)!;
+    expect(board.faded.has(a)).toBe(true);
+    g.cancel();
+    expect(board.faded.size).toBe(0);
+    expect(board.redraws).toBe(1);
+    expect(board.store.read()).toHaveLength(1);
+  });
+});
+
+describe("text", () => {
+  test("G8 a click opens the editor on pointer up: on a text shape to edit it, elsewhere a new text", () => {
+    const note = board.text(100, 100);
+    const g = press("text", 120, 120)!;
+    expect(board.edits).toEqual([]);
+    g.pointerUp(at(120, 120));
+    expect(board.edits).toEqual([{ kind: "existing", id: note }]);
+    board.view = { x: -100, y: 0, zoom: 2 };
+    const h = press("text", 500, 500)!;
+    h.pointerUp(at(500, 500));
+    expect(board.edits.at(-1)).toEqual({ kind: "new", at: { x: 300, y: 250 } });
+  });
+
+  test("G8 cancel (Escape) opens no editor", () => {
+    const g = press("text", 120, 120)!;
+    g.cancel();
+    expect(board.edits).toEqual([]);
+  });
+
+  test("G8 a double click with the select tool edits a sticky note, or starts a text on empty canvas", () => {
+    const note = board.text(100, 100);
+    TOOL_BEHAVIOURS.select.doubleClick!(ctx, at(120, 120));
+    board.rect(400, 400);
+    TOOL_BEHAVIOURS.select.doubleClick!(ctx, at(450, 450));
+    TOOL_BEHAVIOURS.select.doubleClick!(ctx, at(700, 50));
+    expect(board.edits).toEqual([
+      { kind: "existing", id: note },
+      { kind: "new", at: { x: 700, y: 50 } },
+    ]);
+  });
+});
+
+describe("registry", () => {
+  test("G9 every tool has a behaviour and a cursor; a gesture's cursor and space held override it", () => {
+    for (const { name } of TOOLS) expect(TOOL_BEHAVIOURS[name].cursor, name).toBeTruthy();
+    expect([...DRAW_TOOLS].sort()).toEqual(["arrow", "ellipse", "line", "pen", "rect", "sticky"]);
+    expect(cursorFor("rect", undefined, false)).toBe("crosshair");
+    expect(cursorFor("eraser", undefined, false)).toBe("crosshair");
+    expect(cursorFor("text", undefined, false)).toBe("text");
+    expect(cursorFor("select", undefined, false)).toBe("default");
+    expect(cursorFor("hand", undefined, false)).toBe("grab");
+    expect(cursorFor("rect", undefined, true)).toBe("grab");
+    expect(cursorFor("hand", "grabbing", true)).toBe("grabbing");
+  });
+});
