@@ -7,6 +7,8 @@
  *  [OF2] The server is killed and the page reloaded at once: the page comes from the service
  *        worker's cache and the shapes from IndexedDB, checked on the canvas itself; once the
  *        server is back on the same port the page connects and edits flow both ways.
+ *  [OF4] A rect drawn while the server is down survives a reload (IndexedDB) and reaches the
+ *        room once it is back.
  *  [OF3] A hidden tab backs off; showing it again connects at once instead of waiting out the
  *        pending retry.
  */
@@ -155,6 +157,67 @@ describe("offline editing", () => {
       message: "B's rect reaches A's canvas",
     });
     expect(unexpectedErrors(a.errors, b.errors)).toEqual([]);
+  }, 150_000);
+
+  test("[OF4] a rect drawn offline survives a reload and reaches the room once it is back", async () => {
+    const room = uniqueRoomId("offline-reload");
+    const a = await session.newPage("A");
+    await openRoom(a.page, `${server.url}/r/${room}`);
+    await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+
+    await server.kill();
+    await waitFor(async () => (await badge(a.page)).state !== "connected", {
+      timeout: 20_000,
+      message: "A's badge leaves connected once the server is gone",
+    });
+    /** Updates in the page's IndexedDB copy of the room (y-indexeddb's store). */
+    const stored = () =>
+      a.page.evaluate(
+        (name) =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open(name);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              try {
+                const count = db.transaction("updates").objectStore("updates").count();
+                count.onsuccess = () => {
+                  resolve(count.result);
+                  db.close();
+                };
+                count.onerror = () => reject(count.error);
+              } catch (error) {
+                // No copy at all (no "updates" store): say so instead of never answering.
+                db.close();
+                reject(error);
+              }
+            };
+          }),
+        `sketchroom:${room}`,
+      );
+    const before = await stored();
+    await drawRect(a.page, 400, 300, 100, 80);
+    await waitFor(async () => (await stored()) > before, {
+      message: "A's offline rect is written to IndexedDB",
+    });
+
+    await a.page.reload();
+    await waitFor(() => paintedAt(a.page, 450, 300), {
+      timeout: 20_000,
+      message: "after the reload A's canvas shows the rect drawn offline",
+    });
+    await server.restart();
+    await waitFor(
+      async () =>
+        (await fetchSnapshot(server.url, room)).some(
+          (s) => s.type === "rect" && Math.abs(s.x - 400) <= 4 && Math.abs(s.y - 300) <= 4,
+        ),
+      { timeout: 45_000, message: "the rect drawn offline before the reload reaches the room" },
+    );
+    await a.page
+      .locator(`${STATUS}[data-saved="true"]`)
+      .waitFor({ state: "attached", timeout: 30_000 });
+    expect(unexpectedErrors(a.errors)).toEqual([]);
   }, 150_000);
 
   test("[OF3] showing a hidden tab reconnects at once instead of waiting out the backoff", async () => {
