@@ -219,7 +219,10 @@ async function editorAndViewer() {
   });
   await setIdentity(viewer.page, "Vic");
   await viewer.page.goto(viewLink, { waitUntil: "domcontentloaded" });
-  await expect.poll(() => viewer.page.locator(STATUS).textContent()).toContain("View only");
+  await viewer.page
+    .locator(`${STATUS}[data-state="connected"]`)
+    .waitFor({ state: "attached", timeout: 30_000 });
+  expect(await viewer.page.locator(STATUS).textContent()).toBe("Connected · View only");
   // (a) The board: the first rect's top edge is painted on the viewer's canvas.
   await waitFor(() => paintedAt(viewer.page, 260, 200), {
     message: "the viewer's canvas shows the editor's rect",
@@ -301,6 +304,8 @@ describe("sharing", () => {
       message: "after an offline reload the viewer's canvas shows the rect (local copy)",
     });
     // No room has said "read-only" to this page yet: the view link alone must be enough.
+    expect(await viewer.page.locator(STATUS).getAttribute("data-state")).not.toBe("connected");
+    await expect.poll(() => viewer.page.locator(STATUS).textContent()).toContain("View only");
     await tryToEdit(viewer.page, first);
     expect(await paintedAt(viewer.page, 260, 200)).toBe(true);
     for (const [x, y] of pointsTryToEditWouldPaint(first)) {
@@ -308,9 +313,10 @@ describe("sharing", () => {
     }
 
     await server.restart();
-    await expect
-      .poll(() => viewer.page.locator(STATUS).textContent(), { timeout: 45_000 })
-      .toContain("View only");
+    await viewer.page
+      .locator(`${STATUS}[data-state="connected"]`)
+      .waitFor({ state: "attached", timeout: 45_000 });
+    expect(await viewer.page.locator(STATUS).textContent()).toBe("Connected · View only");
     await editor.page
       .locator(`${STATUS}[data-state="connected"]`)
       .waitFor({ state: "attached", timeout: 45_000 });
