@@ -28,8 +28,9 @@ self.addEventListener("install", (event) => {
       const cache = await caches.open(CACHE);
       // The page that registered this worker has just loaded the whole shell, so every file is in
       // the browser's HTTP cache: take it from there (force-cache) instead of the network. The
-      // shell is then complete within moments of the first visit, and even if the server dies
-      // before this worker installs, which a user meets as "the server crashed, I reloaded".
+      // shell is then complete within moments of the first visit, and a server that dies while
+      // this worker installs ("it crashed, I reloaded") cannot leave it half cached. Those copies
+      // are what the page itself runs; every online load replaces them (network first, below).
       await cacheOpenPages(cache);
       // One missing file must not keep the rest from being cached.
       await Promise.all(SHELL.map((path) => cache.add(fromHttpCache(path)).catch(() => undefined)));
