@@ -26,13 +26,48 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
+      // The page that registered this worker has just loaded the whole shell, so every file is in
+      // the browser's HTTP cache: take it from there (force-cache) instead of the network. The
+      // shell is then complete within moments of the first visit, and a server that dies while
+      // this worker installs ("it crashed, I reloaded") cannot leave it half cached. Those copies
+      // are what the page itself runs; every online load replaces them (network first, below).
+      await cacheOpenPages(cache);
       // One missing file must not keep the rest from being cached.
-      await Promise.all(SHELL.map((path) => cache.add(path).catch(() => undefined)));
+      await Promise.all(SHELL.map((path) => cache.add(fromHttpCache(path)).catch(() => undefined)));
       await precacheChunks(cache);
+      // Without a page and the entry script an offline reload cannot show anything: fail the
+      // install (the next visit tries again) rather than activate a shell that cannot start.
+      if (!(await cache.match("/index.html")) || !(await cache.match(ENTRY))) {
+        throw new Error("the app shell could not be cached");
+      }
       await self.skipWaiting();
     })(),
   );
 });
+
+/** A GET that any stored copy answers, however stale; the network only when there is none. */
+function fromHttpCache(path) {
+  return new Request(path, { cache: "force-cache" });
+}
+
+/** The pages open right now (e.g. `/r/<room>`, which registered us): the shell, as /index.html. */
+async function cacheOpenPages(cache) {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const client of windows) {
+    const url = new URL(client.url);
+    if (url.origin !== self.location.origin) continue;
+    try {
+      const response = await fetch(fromHttpCache(url.pathname));
+      const html = (response.headers.get("content-type") || "").includes("text/html");
+      if (cacheable(response) && html) {
+        await cache.put("/index.html", response);
+        return;
+      }
+    } catch {
+      // Try the next page, then SHELL.
+    }
+  }
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -83,7 +118,7 @@ async function precacheChunks(cache) {
       const next = new URL(match[1], new URL(path, self.location.origin)).pathname;
       if (seen.has(next) || !next.startsWith("/dist/")) continue;
       seen.add(next);
-      const added = await cache.add(next).then(
+      const added = await cache.add(fromHttpCache(next)).then(
         () => true,
         () => false,
       );

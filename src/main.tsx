@@ -4,6 +4,10 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { registerServiceWorker } from "./net/serviceWorker";
 
+// Before the board renders: the sooner the worker installs, the sooner a reload survives a dead
+// server (public/sw.js).
+void registerServiceWorker();
+
 const root = document.getElementById("root");
 if (!root) throw new Error("missing #root element");
 createRoot(root).render(
@@ -11,5 +15,3 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
-
-void registerServiceWorker();

@@ -74,6 +74,9 @@ class SyncedRoomClient implements RoomClient {
     options: RoomClientOptions,
   ) {
     this.party = options.party ?? "main";
+    // A view link is read-only from the first frame, not from the room's hello: until then the
+    // board can already show (IndexedDB, or no server at all), and nothing may be drawn on it.
+    this.status.readOnly = this.party === "view";
     this.doc = options.doc ?? new Y.Doc();
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     const browser = typeof window !== "undefined" && typeof document !== "undefined";
@@ -235,7 +238,8 @@ class SyncedRoomClient implements RoomClient {
         // A new connection: the room says how many it hides only when that is not 0.
         this.awareness.emit("presence-count", [0]);
         this.setStatus({
-          readOnly: message.readOnly,
+          // The room decides for edit links; a view link stays read-only whatever it says.
+          readOnly: message.readOnly || this.party === "view",
           viewId: message.viewId ?? this.status.viewId,
         });
         return;

@@ -11,17 +11,20 @@ const TRANSPORT_NAMES: Record<ConnectionStatus["transport"], string> = {
 export function describeStatus(s: ConnectionStatus): string {
   if (s.fatal) return `Disconnected — ${s.fatal}`;
   const saved = s.saved ? "Saved" : "Saving…";
+  // A view link is read-only before it connects too (its board can show from the local copy).
+  const view = s.readOnly ? " · View only" : "";
   switch (s.state) {
     case "connecting":
-      return "Connecting…";
+      return `Connecting…${view}`;
     case "connected": {
       const text = s.readOnly ? `Connected · View only` : `Connected · ${saved}`;
       return s.transport === "websocket" ? text : `${text} · via ${TRANSPORT_NAMES[s.transport]}`;
     }
     case "reconnecting":
-      return s.attempt > 0 ? `Reconnecting (attempt ${s.attempt})…` : "Reconnecting…";
+      return s.attempt > 0 ? `Reconnecting (attempt ${s.attempt})…${view}` : `Reconnecting…${view}`;
     case "offline":
-      return "Offline — your edits are kept on this device";
+      // A viewer has no edits to keep.
+      return s.readOnly ? `Offline${view}` : "Offline — your edits are kept on this device";
     default: {
       const never: never = s.state;
       return String(never);

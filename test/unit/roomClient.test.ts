@@ -7,6 +7,8 @@
  *  [RC3] Awareness is not sent while disconnected; the local state is announced on reconnect.
  *  [RC4] Edits made while disconnected reach the room on reconnect (the handshake carries them).
  *  [RC5] hello's readOnly reaches the status; room errors reach notice listeners.
+ *  [RC7] A view link's client is read-only from construction, before any frame (its board can
+ *        show from IndexedDB while it connects), and a hello cannot make it writable.
  *  [RC6] A sync frame over the message cap (a big import, a long offline spell) goes out in
  *        chunks under the cap, the room reassembles it, and it is relayed and saved.
  *  [RC7] Presence timeout: a peer whose presence has been silent for PRESENCE_TIMEOUT_MS is
@@ -218,6 +220,24 @@ describe("RoomClient against an in-memory room", () => {
     expect(notices.map((n) => n.code)).toEqual(["INVALID_SHAPE"]);
     expect(getShapes(a.doc).get("bad")!.get("x")).toBe(0);
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(room.doc));
+  });
+
+  it("[RC7] a view link is read-only before the room says anything, and stays read-only", async () => {
+    const viewer = createRoomClient("view1", {
+      host: "127.0.0.1:1",
+      persistLocally: false,
+      guardUnload: false,
+      WebSocket: link.WebSocket,
+      party: "view",
+    });
+    clients.push(viewer);
+    const editor = client();
+    expect(viewer.getStatus()).toMatchObject({ state: "connecting", readOnly: true });
+    expect(editor.getStatus().readOnly).toBe(false);
+    // This in-memory room treats every socket as an editor: its hello says readOnly false.
+    await drain();
+    expect(viewer.getStatus()).toMatchObject({ state: "connected", readOnly: true });
+    expect(editor.getStatus()).toMatchObject({ state: "connected", readOnly: false });
   });
 
   it("[RC6] frames over the message cap go out in chunks and arrive whole, online and after an offline spell", async () => {
