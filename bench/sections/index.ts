@@ -9,6 +9,7 @@ import { memorySection } from "./memory";
 import { presenceSection } from "./presence";
 import { propagationSection } from "./propagation";
 import { renderSection } from "./render";
+import { representationSection } from "./representation";
 import { resilienceSection } from "./resilience";
 import { scaleSection } from "./scale";
 import { sizeSection } from "./size";
@@ -20,6 +21,7 @@ export const SECTIONS: readonly Section[] = [
   joinSection,
   propagationSection,
   memorySection,
+  representationSection,
   bundleSection,
   renderSection,
   transportSection,
