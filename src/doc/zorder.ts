@@ -41,12 +41,6 @@ export function keysOnTop(
   return { keys: all.slice(sorted.length), rekey };
 }
 
-/** One key above every shape. */
-export function keyOnTop(shapes: readonly Ordered[]): { key: string; rekey: ZPatch } {
-  const { keys, rekey } = keysOnTop(shapes, 1);
-  return { key: keys[0]!, rekey };
-}
-
 /** The paint order after moving the selected shapes (pure reordering, no keys). */
 export function reorder<T extends Ordered>(
   sorted: readonly T[],

@@ -13,31 +13,20 @@
  *        pending retry.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { type BrowserSession, launchBrowser, type PageErrors } from "../helpers/browser";
-import { type DevServer, startDevServer } from "../helpers/devServer";
+import { beforeEach, describe, expect, test } from "vitest";
+import type { PageErrors } from "../helpers/browser";
+import { setupE2E } from "../helpers/e2e";
 import { drawRect, openRoom, type RawShape, STATUS, shapesIn } from "../helpers/pages";
 import { paintedAt } from "../helpers/pixels";
 import { fetchSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
-let server: DevServer;
-let session: BrowserSession;
-
-beforeAll(async () => {
-  server = await startDevServer();
-  session = await launchBrowser();
-});
+const e2e = setupE2E();
 
 beforeEach(async () => {
   // A test that failed while the server was down must not take the next one with it.
-  if (server.pid === null) await server.restart();
-});
-
-afterAll(async () => {
-  await session?.close();
-  await server?.dispose();
+  if (e2e.server.pid === null) await e2e.server.restart();
 });
 
 async function badge(page: Page): Promise<{ state: string | null; saved: string | null }> {
@@ -76,12 +65,12 @@ function unexpectedErrors(...all: PageErrors[]): string[] {
 describe("offline editing", () => {
   test("[OF1] a rectangle drawn while the server is down reaches the other page after a restart", async () => {
     const room = uniqueRoomId("offline");
-    const a = await session.newPage("A");
-    const b = await session.newPage("B");
-    await openRoom(a.page, `${server.url}/r/${room}`);
-    await openRoom(b.page, `${server.url}/r/${room}`);
+    const a = await e2e.session.newPage("A");
+    const b = await e2e.session.newPage("B");
+    await openRoom(a.page, `${e2e.server.url}/r/${room}`);
+    await openRoom(b.page, `${e2e.server.url}/r/${room}`);
 
-    await server.kill();
+    await e2e.server.kill();
     await waitFor(async () => (await badge(a.page)).state !== "connected", {
       timeout: 20_000,
       message: "A's badge leaves connected once the server is gone",
@@ -95,7 +84,7 @@ describe("offline editing", () => {
     expect((await badge(a.page)).state).not.toBe("connected");
     expect(rectAt(await shapesIn(b.page), 200, 200)).toBeUndefined();
 
-    await server.restart();
+    await e2e.server.restart();
     await waitFor(async () => (await shapesIn(b.page)).some((s) => s.id === drawn.id), {
       timeout: 45_000,
       message: "B receives A's offline rect after the restart",
@@ -105,25 +94,25 @@ describe("offline editing", () => {
       message: 'A shows data-saved="true" once the room has stored the rect',
     });
     expect((await badge(a.page)).state).toBe("connected");
-    expect((await fetchSnapshot(server.url, room)).map((s) => s.id)).toContain(drawn.id);
+    expect((await fetchSnapshot(e2e.server.url, room)).map((s) => s.id)).toContain(drawn.id);
     expect(unexpectedErrors(a.errors, b.errors)).toEqual([]);
   }, 150_000);
 
   test("[OF2] a reload right after the server dies shows the board; the page reconnects once it is back", async () => {
     const room = uniqueRoomId("reload");
-    const a = await session.newPage("A");
-    await openRoom(a.page, `${server.url}/r/${room}`);
+    const a = await e2e.session.newPage("A");
+    await openRoom(a.page, `${e2e.server.url}/r/${room}`);
     await drawRect(a.page, 150, 150, 120, 90);
     await drawRect(a.page, 400, 300, 100, 80);
     await a.page
       .locator(`${STATUS}[data-saved="true"]`)
       .waitFor({ state: "attached", timeout: 15_000 });
-    await waitFor(async () => (await fetchSnapshot(server.url, room)).length === 2, {
+    await waitFor(async () => (await fetchSnapshot(e2e.server.url, room)).length === 2, {
       message: "the room holds both rects",
     });
     // A crash, and the user reloads at once: nothing answers on the server's port any more.
     // No wait for the service worker: a user cannot see it, so it must be ready by now.
-    await server.kill();
+    await e2e.server.kill();
     await a.page.reload();
     await waitFor(
       async () => (await paintedAt(a.page, 210, 150)) && (await paintedAt(a.page, 450, 300)),
@@ -131,7 +120,7 @@ describe("offline editing", () => {
     );
     expect((await badge(a.page)).state).not.toBe("connected");
 
-    await server.restart();
+    await e2e.server.restart();
     await a.page
       .locator(`${STATUS}[data-state="connected"]`)
       .waitFor({ state: "attached", timeout: 30_000 });
@@ -140,7 +129,7 @@ describe("offline editing", () => {
     await drawRect(a.page, 150, 450, 100, 60);
     await waitFor(
       async () =>
-        (await fetchSnapshot(server.url, room)).some(
+        (await fetchSnapshot(e2e.server.url, room)).some(
           (s) => s.type === "rect" && Math.abs(s.x - 150) <= 4 && Math.abs(s.y - 450) <= 4,
         ),
       {
@@ -148,8 +137,8 @@ describe("offline editing", () => {
         message: "A's rect drawn after the reconnect reaches the room",
       },
     );
-    const b = await session.newPage("B");
-    await openRoom(b.page, `${server.url}/r/${room}`);
+    const b = await e2e.session.newPage("B");
+    await openRoom(b.page, `${e2e.server.url}/r/${room}`);
     expect(await paintedAt(a.page, 660, 150)).toBe(false);
     await drawRect(b.page, 600, 150, 120, 80);
     await waitFor(() => paintedAt(a.page, 660, 150), {
@@ -161,11 +150,11 @@ describe("offline editing", () => {
 
   test("[OF4] a rect drawn offline survives a reload and reaches the room once it is back", async () => {
     const room = uniqueRoomId("offline-reload");
-    const a = await session.newPage("A");
-    await openRoom(a.page, `${server.url}/r/${room}`);
+    const a = await e2e.session.newPage("A");
+    await openRoom(a.page, `${e2e.server.url}/r/${room}`);
     await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 
-    await server.kill();
+    await e2e.server.kill();
     await waitFor(async () => (await badge(a.page)).state !== "connected", {
       timeout: 20_000,
       message: "A's badge leaves connected once the server is gone",
@@ -206,10 +195,10 @@ describe("offline editing", () => {
       timeout: 20_000,
       message: "after the reload A's canvas shows the rect drawn offline",
     });
-    await server.restart();
+    await e2e.server.restart();
     await waitFor(
       async () =>
-        (await fetchSnapshot(server.url, room)).some(
+        (await fetchSnapshot(e2e.server.url, room)).some(
           (s) => s.type === "rect" && Math.abs(s.x - 400) <= 4 && Math.abs(s.y - 300) <= 4,
         ),
       { timeout: 45_000, message: "the rect drawn offline before the reload reaches the room" },
@@ -222,8 +211,8 @@ describe("offline editing", () => {
 
   test("[OF3] showing a hidden tab reconnects at once instead of waiting out the backoff", async () => {
     const room = uniqueRoomId("visible");
-    const a = await session.newPage("A");
-    await openRoom(a.page, `${server.url}/r/${room}`);
+    const a = await e2e.session.newPage("A");
+    await openRoom(a.page, `${e2e.server.url}/r/${room}`);
 
     // A test-only gate in front of the page's WebSocket: while closed, every attempt goes to a
     // port nobody listens on, so the pending retry cannot connect by itself while the server
@@ -259,13 +248,13 @@ describe("offline editing", () => {
       w.__wsGateClosed = true;
     });
 
-    await server.kill();
+    await e2e.server.kill();
     // Hidden: the retries back off (full jitter, windows 1.5 s, 3 s, 6 s, … up to 5 min).
     await waitFor(
       () => a.page.evaluate(() => (window.__sketchroom?.roomClient.getStatus().attempt ?? 0) >= 2),
       { timeout: 30_000, message: "A backed off over at least two failed retries while hidden" },
     );
-    await server.restart();
+    await e2e.server.restart();
     expect((await badge(a.page)).state).toBe("reconnecting");
 
     const shown = await a.page.evaluate(() => {

@@ -12,30 +12,26 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Shape } from "../../src/shared/schema";
 import { type BrowserSession, launchBrowser } from "../helpers/browser";
 import { type DevServer, startDevServer } from "../helpers/devServer";
+import { setupE2E } from "../helpers/e2e";
 import { canvasBox, drawRect, openRoom, STATUS, setIdentity } from "../helpers/pages";
 import { paintedAt } from "../helpers/pixels";
 import { fetchSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
-let server: DevServer;
+const e2e = setupE2E();
 let capped: DevServer;
-let session: BrowserSession;
 /** A second Chromium launch: the viewer shares nothing with the editor's browser. */
 let otherBrowser: BrowserSession;
 
 beforeAll(async () => {
-  server = await startDevServer();
   // A room that refuses anything past ~10 KB, so a single large write is refused.
   capped = await startDevServer({ vars: { MAX_DOCUMENT_BYTES: "10000" } });
-  session = await launchBrowser();
   otherBrowser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await session?.close();
   await otherBrowser?.close();
-  await server?.dispose();
   await capped?.dispose();
 });
 
@@ -189,12 +185,12 @@ async function tryToEdit(page: Page, first: Shape): Promise<void> {
  */
 async function editorAndViewer() {
   const roomId = uniqueRoomId("share");
-  const editor = await session.newPage("editor");
-  await open(editor.page, `${server.url}/r/${roomId}`, "Edna");
+  const editor = await e2e.session.newPage("editor");
+  await open(editor.page, `${e2e.server.url}/r/${roomId}`, "Edna");
   await drawRect(editor.page, 200, 200, 120, 80);
   const [first] = await waitFor(
     async () => {
-      const shapes = await fetchSnapshot(server.url, roomId);
+      const shapes = await fetchSnapshot(e2e.server.url, roomId);
       return shapes.length === 1 ? shapes : null;
     },
     { message: "the room holds the editor's first rect" },
@@ -203,11 +199,11 @@ async function editorAndViewer() {
   // The user's way to the view link: the Share button, then the link shown in its menu.
   await editor.page.locator('[data-testid="share"]').click();
   const editLink = await editor.page.locator('[data-testid="share-edit-link"]').inputValue();
-  expect(editLink).toBe(`${server.url}/r/${roomId}`);
+  expect(editLink).toBe(`${e2e.server.url}/r/${roomId}`);
   const viewLink = await waitFor(
     async () => {
       const v = await editor.page.locator('[data-testid="share-view-link"]').inputValue();
-      return v.startsWith(`${server.url}/v/`) ? v : null;
+      return v.startsWith(`${e2e.server.url}/v/`) ? v : null;
     },
     { message: "the view-only link in the Share menu" },
   );
@@ -215,7 +211,7 @@ async function editorAndViewer() {
 
   const viewer = await otherBrowser.newPage("viewer");
   await viewer.page.context().grantPermissions(["clipboard-read", "clipboard-write"], {
-    origin: server.url,
+    origin: e2e.server.url,
   });
   await setIdentity(viewer.page, "Vic");
   await viewer.page.goto(viewLink, { waitUntil: "domcontentloaded" });
@@ -273,7 +269,7 @@ describe("sharing", () => {
     }
 
     await viewerFlushed(viewer.page, editor.page, "Vic2");
-    expect(await fetchSnapshot(server.url, roomId)).toEqual([first]);
+    expect(await fetchSnapshot(e2e.server.url, roomId)).toEqual([first]);
 
     // (b) A peer's new shape reaches the viewer's canvas within 5 s.
     expect(await paintedAt(viewer.page, 260, 420)).toBe(false);
@@ -285,7 +281,7 @@ describe("sharing", () => {
       message: "the viewer's canvas shows the editor's second rect within 5 s",
     });
     console.log(`[share] a new shape reached the viewer's canvas in ${Date.now() - drawnAt} ms`);
-    const after = await fetchSnapshot(server.url, roomId);
+    const after = await fetchSnapshot(e2e.server.url, roomId);
     expect(after).toHaveLength(2);
     expect(after.find((s) => s.id === first.id)).toEqual(first);
     expect(editor.errors.messages).toEqual([]);
@@ -297,7 +293,7 @@ describe("sharing", () => {
     // The viewer's copy of the shell is in place (platform API, not an app hook).
     await viewer.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 
-    await server.kill();
+    await e2e.server.kill();
     await viewer.page.reload();
     await waitFor(() => paintedAt(viewer.page, 260, 200), {
       timeout: 20_000,
@@ -312,7 +308,7 @@ describe("sharing", () => {
       expect(await paintedAt(viewer.page, x, y), `viewer's canvas at (${x}, ${y})`).toBe(false);
     }
 
-    await server.restart();
+    await e2e.server.restart();
     await viewer.page
       .locator(`${STATUS}[data-state="connected"]`)
       .waitFor({ state: "attached", timeout: 45_000 });
@@ -321,7 +317,7 @@ describe("sharing", () => {
       .locator(`${STATUS}[data-state="connected"]`)
       .waitFor({ state: "attached", timeout: 45_000 });
     await viewerFlushed(viewer.page, editor.page, "Vic3");
-    expect(await fetchSnapshot(server.url, roomId)).toEqual([first]);
+    expect(await fetchSnapshot(e2e.server.url, roomId)).toEqual([first]);
     const offlineNoise =
       /WebSocket connection to|ERR_CONNECTION_REFUSED|Failed to load resource|fetching the script/;
     expect(viewer.errors.messages.filter((m) => !offlineNoise.test(m))).toEqual([]);
@@ -329,7 +325,7 @@ describe("sharing", () => {
 
   test("[C9] a write the room refuses rolls the author back to the room's state", async () => {
     const roomId = uniqueRoomId("capped");
-    const author = await session.newPage("author");
+    const author = await e2e.session.newPage("author");
     await open(author.page, `${capped.url}/r/${roomId}`, "Ann");
     await drawRect(author.page, 200, 200, 120, 80);
     await author.page
