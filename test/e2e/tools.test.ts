@@ -9,6 +9,9 @@
  *  [UT3] The hand tool (H) and space+drag pan the view: later drawings land shifted in canvas.
  *  [UT4] A marquee drag with the select tool selects the shapes inside it, and only those.
  *  [UT5] The transformer's corner handle resizes and its rotation handle rotates the shape.
+ *  [UT7] Diamond (D) and triangle (Y) store their type and the dragged box; an arrow (A) dragged
+ *        from one to the other binds both ends (issue 11), and moving the triangle with the
+ *        select tool moves the arrow's end with it.
  *  [UT6] The wheel pans; Ctrl+wheel (mouse notch) and small Ctrl+wheel steps (trackpad pinch)
  *        zoom about the pointer.
  */
@@ -93,6 +96,53 @@ describe("drawing tools", () => {
     for (const [i, v] of ends(found.arrow).entries()) {
       expect(near(v, [400, 300, 300, 420][i]!), `arrow end ${i}: ${ends(found.arrow)}`).toBe(true);
     }
+    expect(errors.messages).toEqual([]);
+  });
+
+  test("[UT7] diamond and triangle draw their box; an arrow between them binds and follows a move", async () => {
+    const { page, errors, room } = await openNewRoom("diagram");
+    await page.keyboard.press("d");
+    await dragOnStage(page, { x: 100, y: 100 }, { x: 220, y: 200 });
+    await page.keyboard.press("y");
+    await dragOnStage(page, { x: 400, y: 100 }, { x: 520, y: 200 });
+    // From just inside the diamond's right corner to just inside the triangle's left slope.
+    await page.keyboard.press("a");
+    await dragOnStage(page, { x: 215, y: 150 }, { x: 445, y: 160 });
+    const found = await inSnapshot(
+      room,
+      (shapes) => {
+        const diamond = shapes.find((s) => s.type === "diamond");
+        const triangle = shapes.find((s) => s.type === "triangle");
+        const arrow = shapes.find((s) => s.type === "arrow");
+        return diamond && triangle && arrow && { diamond, triangle, arrow };
+      },
+      "a diamond, a triangle and an arrow in the snapshot",
+    );
+    for (const [k, want] of Object.entries({ x: 100, y: 100, width: 120, height: 100 })) {
+      expect(near(found.diamond[k as keyof Shape], want), `diamond ${k}`).toBe(true);
+    }
+    expect(near(found.triangle.x, 400) && near(found.triangle.width, 120)).toBe(true);
+    expect(found.arrow.startId).toBe(found.diamond.id);
+    expect(found.arrow.endId).toBe(found.triangle.id);
+    // The start sits on the diamond's outline: its right corner is (220, 150).
+    expect(near(found.arrow.x, 220) && near(found.arrow.y, 150)).toBe(true);
+
+    // Select the triangle (Escape leaves the arrow tool) and drag it 100 px down.
+    await page.keyboard.press("v");
+    await page.keyboard.press("Escape");
+    await dragOnStage(page, { x: 460, y: 185 }, { x: 460, y: 285 });
+    const moved = await inSnapshot(
+      room,
+      (shapes) => {
+        const t = shapes.find((s) => s.id === found.triangle.id);
+        const a = shapes.find((s) => s.id === found.arrow.id);
+        return t && a && near(t.y, 200) && a;
+      },
+      "the triangle moved 100 down",
+    );
+    const endY = moved.y + moved.points[moved.points.length - 1]!;
+    const before = found.arrow.y + found.arrow.points[found.arrow.points.length - 1]!;
+    expect(near(endY, before + 100), `arrow end y ${endY}, was ${before}`).toBe(true);
     expect(errors.messages).toEqual([]);
   });
 
