@@ -16,7 +16,7 @@ import { applyPreviews } from "../presence/previews";
 import { RemoteCursors } from "../presence/RemoteCursors";
 import { RemoteDrafts } from "../presence/RemoteDrafts";
 import { RemoteSelections } from "../presence/RemoteSelections";
-import { TEXT_TYPES } from "../shared/schema";
+import { LABEL_TYPES, TEXT_TYPES } from "../shared/schema";
 import { DEFAULT_STYLE, type ShapeStyle } from "../tools/shapeFactory";
 import type { ToolName } from "../tools/tools";
 import { useAutomationHook } from "./automationHook";
@@ -125,7 +125,8 @@ export function Room({
     if (!editing) return null;
     if (editing.kind === "new") return { kind: "new", shape: editing.shape };
     const shape = shapes.find((s) => s.id === editing.id);
-    return shape && TEXT_TYPES.has(shape.type) ? { kind: "existing", shape } : null;
+    const editable = shape && (TEXT_TYPES.has(shape.type) || LABEL_TYPES.has(shape.type));
+    return editable ? { kind: "existing", shape } : null;
   }, [editing, shapes]);
 
   // The edited shape vanished (deleted by someone else): close the editor.
