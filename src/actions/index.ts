@@ -6,6 +6,7 @@ import { cancel } from "./cancel";
 import { copy } from "./copy";
 import { cut } from "./cut";
 import { deleteSelection } from "./deleteSelection";
+import { changeDash, changeOpacity } from "./diagramStyle";
 import { duplicate } from "./duplicate";
 import { editText } from "./editText";
 import { exportJson, exportPng, importJson } from "./exportImport";
@@ -49,6 +50,8 @@ export const ALL_ACTIONS = [
   changeFill,
   changeStrokeWidth,
   changeFontSize,
+  changeDash,
+  changeOpacity,
   exportPng,
   exportJson,
   importJson,

@@ -99,6 +99,8 @@ export function Room({
         fill: selectedShape.fill,
         strokeWidth: selectedShape.strokeWidth,
         fontSize: selectedText?.fontSize ?? style.fontSize,
+        dash: selectedShape.dash ?? "solid",
+        opacity: selectedShape.opacity ?? 1,
       }
     : style;
   // Font size applies to text and notes: shown for a selection holding one, or their tools.
