@@ -9,7 +9,8 @@ import { deleteSelection } from "./deleteSelection";
 import { changeDash, changeOpacity } from "./diagramStyle";
 import { duplicate } from "./duplicate";
 import { editText } from "./editText";
-import { exportJson, exportPng, importJson } from "./exportImport";
+import { copyAsPng, copyAsSvg, exportPng, exportSvg } from "./exportImage";
+import { exportJson, importJson } from "./exportImport";
 import { ActionManager } from "./manager";
 import { nudge } from "./nudge";
 import { panHold } from "./panHold";
@@ -53,6 +54,9 @@ export const ALL_ACTIONS = [
   changeDash,
   changeOpacity,
   exportPng,
+  exportSvg,
+  copyAsPng,
+  copyAsSvg,
   exportJson,
   importJson,
 ] as const;

@@ -1,13 +1,16 @@
-/** Top-left menu: export and import. */
+/** Top-left menu: images (PNG, SVG, to a file or the clipboard), JSON export and import. */
 import { useEffect, useRef, useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
+import { ExportImageItems } from "./ExportImageItems";
 import { ICONS } from "./icons";
 
 interface Props {
   actions: RoomActions;
+  /** How many shapes are selected: images may then cover only those. */
+  selectionCount?: number;
 }
 
-export function MainMenu({ actions }: Props) {
+export function MainMenu({ actions, selectionCount = 0 }: Props) {
   const [open, setOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -37,14 +40,11 @@ export function MainMenu({ actions }: Props) {
       </button>
       {open && (
         <div className="panel menu-items" role="menu">
-          <button
-            type="button"
-            role="menuitem"
-            data-testid="export-png"
-            onClick={run("export-png")}
-          >
-            Export image (PNG)
-          </button>
+          <ExportImageItems
+            actions={actions}
+            selectionCount={selectionCount}
+            onRun={() => setOpen(false)}
+          />
           <button
             type="button"
             role="menuitem"

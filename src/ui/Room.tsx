@@ -182,7 +182,7 @@ export function Room({
         />
       )}
       <div className="top-left">
-        <MainMenu actions={actions} />
+        <MainMenu actions={actions} selectionCount={selection.length} />
         <div className="panel room-info">
           <span className="brand">Sketchroom</span>
           <UserBadge user={user} onChange={updateUser} />
