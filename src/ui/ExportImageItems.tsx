@@ -1,14 +1,21 @@
 /**
  * The main menu's image items: export PNG and SVG, copy as PNG and SVG, over the selection or
- * the whole board, with or without the white background. The two choices outlive the menu.
+ * the whole board, with or without the white background.
  */
-import { useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
 import type { ExportOptions } from "../export/scope";
+
+/** The menu's two choices. Held by the menu, so they outlive its closing. */
+export type ExportChoices = ExportOptions;
+
+/** The whole board unless asked: the menu shows the choice, and a file of one shape surprises. */
+export const INITIAL_EXPORT_CHOICES: ExportChoices = { selectionOnly: false, background: true };
 
 interface Props {
   actions: RoomActions;
   selectionCount: number;
+  choices: ExportChoices;
+  onChoices: (choices: ExportChoices) => void;
   /** After an item ran (the menu closes). */
   onRun: () => void;
 }
@@ -20,10 +27,8 @@ const ITEMS: { name: ActionName; label: string; hint?: string }[] = [
   { name: "copy-as-svg", label: "Copy as SVG" },
 ];
 
-export function ExportImageItems({ actions, selectionCount, onRun }: Props) {
-  // The whole board unless asked: the menu shows the choice, and a file of one shape surprises.
-  const [selectionOnly, setSelectionOnly] = useState(false);
-  const [background, setBackground] = useState(true);
+export function ExportImageItems({ actions, selectionCount, choices, onChoices, onRun }: Props) {
+  const { selectionOnly, background } = choices;
   const options: ExportOptions = { selectionOnly: selectionOnly && selectionCount > 0, background };
   return (
     <>
@@ -48,7 +53,7 @@ export function ExportImageItems({ actions, selectionCount, onRun }: Props) {
             type="checkbox"
             data-testid="export-selection-only"
             checked={selectionOnly}
-            onChange={(e) => setSelectionOnly(e.currentTarget.checked)}
+            onChange={(e) => onChoices({ ...choices, selectionOnly: e.currentTarget.checked })}
           />
           Only the selection
         </label>
@@ -58,7 +63,7 @@ export function ExportImageItems({ actions, selectionCount, onRun }: Props) {
           type="checkbox"
           data-testid="export-background"
           checked={background}
-          onChange={(e) => setBackground(e.currentTarget.checked)}
+          onChange={(e) => onChoices({ ...choices, background: e.currentTarget.checked })}
         />
         Background
       </label>

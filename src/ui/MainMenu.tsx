@@ -1,7 +1,7 @@
 /** Top-left menu: images (PNG, SVG, to a file or the clipboard), JSON export and import. */
 import { useEffect, useRef, useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
-import { ExportImageItems } from "./ExportImageItems";
+import { ExportImageItems, INITIAL_EXPORT_CHOICES } from "./ExportImageItems";
 import { ICONS } from "./icons";
 
 interface Props {
@@ -12,6 +12,7 @@ interface Props {
 
 export function MainMenu({ actions, selectionCount = 0 }: Props) {
   const [open, setOpen] = useState(false);
+  const [exportChoices, setExportChoices] = useState(INITIAL_EXPORT_CHOICES);
   const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -43,6 +44,8 @@ export function MainMenu({ actions, selectionCount = 0 }: Props) {
           <ExportImageItems
             actions={actions}
             selectionCount={selectionCount}
+            choices={exportChoices}
+            onChoices={setExportChoices}
             onRun={() => setOpen(false)}
           />
           <button
