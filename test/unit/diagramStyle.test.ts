@@ -183,6 +183,16 @@ describe("labels", () => {
       expect(state.editing).toEqual({ kind: "existing", id });
     }
   });
+
+  test("[LB1] a viewer cannot open a label for editing, by key or by double click", () => {
+    const { store, state, actions } = setup();
+    const [id] = store.create([rect()]);
+    state.selection = [id!];
+    actions.readOnly = true;
+    expect(actions.handleKey(key("Enter"))).toBe(false);
+    expect(actions.run("edit-text", { value: { kind: "existing", id } })).toBe(false);
+    expect(state.editing).toBeNull();
+  });
 });
 
 describe("stroke style and opacity", () => {
