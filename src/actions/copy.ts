@@ -27,7 +27,8 @@ export const copy = defineAction({
   name: "copy",
   label: "Copy",
   viewerMay: true,
-  keyTest: (e) => isMod(e) && e.key.toLowerCase() === "c",
+  // Ctrl/Cmd+Shift+C is copy as PNG.
+  keyTest: (e) => isMod(e) && !e.shiftKey && e.key.toLowerCase() === "c",
   // The browser's copy event follows the key and fills the system clipboard.
   keepDefault: true,
   perform(ctx, input) {

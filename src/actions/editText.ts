@@ -1,5 +1,5 @@
 import type { EditRequest } from "../canvas/Board";
-import { TEXT_TYPES } from "../shared/schema";
+import { LABEL_TYPES, TEXT_TYPES } from "../shared/schema";
 import { newTextShape } from "../tools/shapeFactory";
 import { isPlain } from "./keys";
 import { defineAction } from "./types";
@@ -9,7 +9,7 @@ const isEditRequest = (v: unknown): v is EditRequest =>
 
 /**
  * Opens the text editor: on the canvas's request (a double click, the text tool's click), or
- * with Enter on the one selected text or sticky note.
+ * with Enter on the one selected text or sticky note (its text) or labelled shape (its label).
  */
 export const editText = defineAction({
   name: "edit-text",
@@ -31,7 +31,7 @@ export const editText = defineAction({
     const id = selection.length === 1 ? selection[0] : undefined;
     const shape = ctx.shapes().find((s) => s.id === id);
     // Nothing to edit: Enter is the browser's (it presses a focused button).
-    if (!shape || !TEXT_TYPES.has(shape.type)) return false;
+    if (!shape || !(TEXT_TYPES.has(shape.type) || LABEL_TYPES.has(shape.type))) return false;
     ctx.edit({ kind: "existing", id: shape.id });
     return true;
   },

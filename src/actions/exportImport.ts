@@ -1,18 +1,6 @@
-/** Export PNG and JSON, import JSON. The file code loads on demand: nobody pays for it upfront. */
+/** Export and import JSON (images: exportImage.ts). The file code loads on demand: nobody pays for it upfront. */
 import { placeAt } from "../doc/transfer";
 import { defineAction } from "./types";
-
-export const exportPng = defineAction({
-  name: "export-png",
-  label: "Export image (PNG)",
-  viewerMay: true,
-  perform(ctx) {
-    const layer = ctx.board()?.shapesLayer();
-    if (!layer) return false;
-    void import("../ui/exportImport").then(({ exportPng }) => exportPng(layer, ctx.roomId));
-    return true;
-  },
-});
 
 export const exportJson = defineAction({
   name: "export-json",

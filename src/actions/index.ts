@@ -6,9 +6,11 @@ import { cancel } from "./cancel";
 import { copy } from "./copy";
 import { cut } from "./cut";
 import { deleteSelection } from "./deleteSelection";
+import { changeDash, changeOpacity } from "./diagramStyle";
 import { duplicate } from "./duplicate";
 import { editText } from "./editText";
-import { exportJson, exportPng, importJson } from "./exportImport";
+import { copyAsPng, copyAsSvg, exportPng, exportSvg } from "./exportImage";
+import { exportJson, importJson } from "./exportImport";
 import { ActionManager } from "./manager";
 import { nudge } from "./nudge";
 import { panHold } from "./panHold";
@@ -49,7 +51,12 @@ export const ALL_ACTIONS = [
   changeFill,
   changeStrokeWidth,
   changeFontSize,
+  changeDash,
+  changeOpacity,
   exportPng,
+  exportSvg,
+  copyAsPng,
+  copyAsSvg,
   exportJson,
   importJson,
 ] as const;

@@ -50,7 +50,7 @@ function polygonPoints(shape: Shape): number[] {
 export const LABEL_PADDING = 8;
 export const LABEL_FONT_SIZE = 18;
 /** Width of a line or arrow label, centred on the middle of its points. */
-const CONNECTOR_LABEL_WIDTH = 160;
+export const CONNECTOR_LABEL_WIDTH = 160;
 
 /** Text inside a shape (or on a connector), wrapped and centred. */
 function Label({ shape, editing }: Props) {

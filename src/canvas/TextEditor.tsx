@@ -1,19 +1,22 @@
 /**
- * In-place text editing: an HTML textarea laid exactly over a text shape or sticky note, moving
- * with the camera. Typing goes into the shape's Y.Text as minimal diffs (so two people typing in
- * one note merge); a remote edit during typing updates the textarea and keeps the caret in place.
+ * In-place text editing: an HTML textarea laid exactly over a text shape or sticky note — or over
+ * the label area of a rect, ellipse, diamond, triangle, line or arrow — moving with the camera.
+ * Typing goes into the shape's Y.Text (`text`, or `label`) as minimal diffs, so two people typing
+ * in one note or label merge (C5); a remote edit during typing updates the textarea and keeps the
+ * caret in place.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import { LOCAL_ORIGIN } from "../doc/origin";
 import type { NewShape, ShapeStore } from "../doc/shapeStore";
 import { mapCaret } from "../doc/textDiff";
 import { MAX_TEXT_LENGTH } from "../shared/constants";
-import type { Shape } from "../shared/schema";
+import { LABEL_TYPES, type Shape } from "../shared/schema";
 import { round2 } from "../tools/geometry";
 import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 import type { BoardHandle } from "./Board";
-import { FONT_FAMILY, STICKY_PADDING } from "./ShapeNode";
+import { labelArea } from "./labelArea";
+import { FONT_FAMILY, LABEL_FONT_SIZE, STICKY_PADDING } from "./ShapeNode";
 import type { View } from "./view";
 
 export type EditTarget =
@@ -34,33 +37,50 @@ export function TextEditor({ store, board, target, onDone }: Props) {
   const { shape } = target;
   const existingId = target.kind === "existing" ? target.shape.id : null;
   const isSticky = shape.type === "sticky";
-  const pad = isSticky ? STICKY_PADDING : 0;
-  const fontSize = shape.fontSize;
-  const lineHeight = isSticky ? STICKY_LINE_HEIGHT : TEXT_LINE_HEIGHT;
-  const [initial] = useState(() =>
-    existingId ? (store.textOf(existingId)?.toString() ?? "") : "",
-  );
+  // A label of a rect, ellipse, diamond, triangle, line or arrow, not the shape's own text.
+  const label = LABEL_TYPES.has(shape.type) ? labelArea(shape) : null;
+  const textKey = label ? "label" : "text";
+  const padX = label ? label.x : isSticky ? STICKY_PADDING : 0;
+  const padY = label ? label.y : isSticky ? STICKY_PADDING : 0;
+  const fontSize = label ? LABEL_FONT_SIZE : shape.fontSize;
+  // Konva draws labels at its default line height (1).
+  const lineHeight = label ? 1 : isSticky ? STICKY_LINE_HEIGHT : TEXT_LINE_HEIGHT;
+  const [initial] = useState(() => {
+    if (!existingId) return "";
+    return (label ? store.labelOf(existingId) : store.textOf(existingId))?.toString() ?? "";
+  });
   const doneRef = useRef(false);
+  /** How far the text sits below the label box's top: labels are centred vertically. */
+  const centreRef = useRef(0);
+
+  const place = useCallback(
+    (view: View) => {
+      const area = areaRef.current;
+      if (!area) return;
+      const left = view.x + shape.x * view.zoom;
+      const top = view.y + shape.y * view.zoom;
+      area.style.transform = `translate(${left}px, ${top}px) scale(${view.zoom}) rotate(${shape.rotation}deg) translate(${padX}px, ${padY + centreRef.current}px)`;
+    },
+    [shape.x, shape.y, shape.rotation, padX, padY],
+  );
 
   // Follow the camera and the shape.
   useLayoutEffect(() => {
-    const area = areaRef.current;
-    if (!area) return;
-    const place = (view: View) => {
-      const left = view.x + shape.x * view.zoom;
-      const top = view.y + shape.y * view.zoom;
-      area.style.transform = `translate(${left}px, ${top}px) scale(${view.zoom}) rotate(${shape.rotation}deg) translate(${pad}px, ${pad}px)`;
-    };
     place(board.getView());
     return board.onView(place);
-  }, [board, shape.x, shape.y, shape.rotation, pad]);
+  }, [board, place]);
 
+  const labelHeight = label?.height ?? null;
   const autoSize = useCallback(() => {
     const area = areaRef.current;
     if (!area || isSticky) return;
     area.style.height = "0px";
     area.style.height = `${area.scrollHeight}px`;
-  }, [isSticky]);
+    if (labelHeight !== null) {
+      centreRef.current = Math.max(0, (labelHeight - area.scrollHeight) / 2);
+      place(board.getView());
+    }
+  }, [isSticky, labelHeight, place, board]);
 
   useLayoutEffect(() => {
     autoSize();
@@ -77,25 +97,40 @@ export function TextEditor({ store, board, target, onDone }: Props) {
     return () => cancelAnimationFrame(frame);
   }, [autoSize]);
 
-  // Remote edits to the text while we type.
+  // Remote edits to the text while we type. Watched through the shape's map, because a label's
+  // Y.Text comes and goes: the first letter creates it, and a peer may create or replace it.
   useEffect(() => {
     if (!existingId) return;
-    const ytext: Y.Text | null = store.textOf(existingId);
-    if (!ytext) return;
-    const onChange = (event: Y.YTextEvent) => {
-      if (event.transaction.origin === LOCAL_ORIGIN) return;
+    const map = store.shapes.get(existingId);
+    if (!(map instanceof Y.Map)) return;
+    const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
+      if (tr.origin === LOCAL_ORIGIN) return;
       const area = areaRef.current;
+      const ytext = map.get(textKey);
       if (!area) return;
-      const delta = event.delta as { retain?: number; insert?: unknown; delete?: number }[];
-      const start = mapCaret(area.selectionStart, delta);
-      const end = mapCaret(area.selectionEnd, delta);
-      area.value = ytext.toString();
-      area.setSelectionRange(start, end);
+      let start = area.selectionStart;
+      let end = area.selectionEnd;
+      let touched = false;
+      for (const event of events) {
+        if (event.target === map && event.changes.keys.has(textKey)) {
+          // The Y.Text itself was replaced or removed: the caret can only be kept in range.
+          touched = true;
+        } else if (event.target === ytext && event instanceof Y.YTextEvent) {
+          const delta = event.delta as { retain?: number; insert?: unknown; delete?: number }[];
+          start = mapCaret(start, delta);
+          end = mapCaret(end, delta);
+          touched = true;
+        }
+      }
+      if (!touched) return;
+      const next = ytext instanceof Y.Text ? ytext.toString() : "";
+      area.value = next;
+      area.setSelectionRange(Math.min(start, next.length), Math.min(end, next.length));
       autoSize();
     };
-    ytext.observe(onChange);
-    return () => ytext.unobserve(onChange);
-  }, [store, existingId, autoSize]);
+    map.observeDeep(onChange);
+    return () => map.unobserveDeep(onChange);
+  }, [store, existingId, textKey, autoSize]);
 
   const finish = () => {
     if (doneRef.current) return;
@@ -111,6 +146,9 @@ export function TextEditor({ store, board, target, onDone }: Props) {
     const id = target.shape.id;
     if (store.readOnly) {
       // Nothing was written; nothing to close.
+    } else if (label) {
+      // An empty label is no label: the key goes (docs/schema.md: absent = none).
+      if (text.trim() === "" && store.labelOf(id)) store.update([{ id, label: "" }]);
     } else if (!isSticky && text.trim() === "") {
       store.remove([id]);
     } else {
@@ -133,16 +171,19 @@ export function TextEditor({ store, board, target, onDone }: Props) {
       maxLength={MAX_TEXT_LENGTH}
       spellCheck
       style={{
-        width: Math.max(10, shape.width - pad * 2),
-        height: isSticky ? Math.max(10, shape.height - pad * 2) : undefined,
+        width: label ? Math.max(10, label.width) : Math.max(10, shape.width - padX * 2),
+        height: isSticky ? Math.max(10, shape.height - padY * 2) : undefined,
         fontSize,
         lineHeight,
         fontFamily: FONT_FAMILY,
         color: shape.stroke,
+        textAlign: label ? "center" : undefined,
       }}
       onInput={(e) => {
         autoSize();
-        if (existingId) store.setText(existingId, e.currentTarget.value);
+        if (!existingId) return;
+        if (label) store.setLabel(existingId, e.currentTarget.value);
+        else store.setText(existingId, e.currentTarget.value);
       }}
       onBlur={finish}
       onKeyDown={(e) => {

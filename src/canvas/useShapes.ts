@@ -10,7 +10,10 @@ import { checkEntry, getShapes } from "../shared/doc";
 import { comparePaintOrder, type Shape } from "../shared/schema";
 
 function sameShape(a: Shape, b: Shape): boolean {
-  for (const key of Object.keys(a) as (keyof Shape)[]) {
+  // Optional keys (label, dash, opacity…) are absent at their default: a key gained or lost is a change.
+  const keys = Object.keys(a) as (keyof Shape)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
     const va = a[key];
     const vb = b[key];
     if (Array.isArray(va) && Array.isArray(vb)) {

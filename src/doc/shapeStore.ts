@@ -216,6 +216,28 @@ export class ShapeStore {
     this.doc.transact(() => this.applyPatch(id, { text: next }), LOCAL_ORIGIN);
   }
 
+  /** The live Y.Text of a shape's label, or null while it has none. */
+  labelOf(id: string): Y.Text | null {
+    const label = this.shapes.get(id)?.get("label");
+    return label instanceof Y.Text ? label : null;
+  }
+
+  /**
+   * Typing into a label, as a minimal diff like `setText` (one undo step per burst). Unlike
+   * `update`, an empty string keeps the Y.Text while the editor is open, so someone typing into
+   * the same label at that moment keeps their letters; the editor deletes an empty label on close.
+   */
+  setLabel(id: string, next: string): void {
+    if (this.readOnly) return;
+    const map = this.shapes.get(id);
+    if (!(map instanceof Y.Map)) return;
+    this.doc.transact(() => {
+      const current = map.get("label");
+      if (current instanceof Y.Text) applyTextDiff(current, next);
+      else if (next !== "") this.applyPatch(id, { label: next });
+    }, LOCAL_ORIGIN);
+  }
+
   /** Ends the current undo step (after a text edit session). */
   endStep(): void {
     this.undoManager.stopCapturing();

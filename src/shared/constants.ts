@@ -194,3 +194,12 @@ export const PEN_MIN_STEP_PX = 1;
 
 /** Screen px. A line or arrow end dropped this close to a shape's outline binds to it (tldraw: ~8). */
 export const BIND_DISTANCE_PX = 10;
+
+// ---- Export (client only) -------------------------------------------------------------------
+
+/** Canvas units. Margin around exported content (PNG and SVG), so strokes at the edge are not cut. */
+export const EXPORT_PADDING = 24;
+/** px. Largest exported image side: browsers refuse canvases much beyond this. */
+export const MAX_EXPORT_SIDE_PX = 8192;
+/** Image px per canvas unit in a PNG export: sharp on high-density screens, at 4× the pixels. */
+export const EXPORT_PIXEL_RATIO = 2;

@@ -1,7 +1,7 @@
 /** Tools produce shapes from a drag: pure functions from pointer positions to a new shape. */
 
 import type { NewShape } from "../doc/shapeStore";
-import { DEFAULT_FONT_SIZE, DEFAULT_STICKY_FILL } from "../shared/schema";
+import { type Dash, DEFAULT_FONT_SIZE, DEFAULT_STICKY_FILL } from "../shared/schema";
 import { type Point, rectFromCorners, round2, simplifyPoints } from "./geometry";
 import type { ToolName } from "./tools";
 
@@ -11,6 +11,10 @@ export interface ShapeStyle {
   strokeWidth: number;
   /** Text and sticky notes only. */
   fontSize: number;
+  /** Stroke pattern; "solid" is the schema's default and is not stored. */
+  dash: Dash;
+  /** 0.1–1; 1 is the schema's default and is not stored. */
+  opacity: number;
 }
 
 export const DEFAULT_STYLE: ShapeStyle = {
@@ -18,6 +22,8 @@ export const DEFAULT_STYLE: ShapeStyle = {
   fill: "transparent",
   strokeWidth: 2,
   fontSize: DEFAULT_FONT_SIZE,
+  dash: "solid",
+  opacity: 1,
 };
 
 export const STICKY_SIZE = 200;
@@ -40,6 +46,9 @@ const base = (style: ShapeStyle) => ({
   strokeWidth: style.strokeWidth,
   text: "",
   fontSize: 0,
+  // Only when not the default: a board of plain shapes stays byte-for-byte what it was.
+  ...(style.dash !== "solid" ? { dash: style.dash } : {}),
+  ...(style.opacity !== 1 ? { opacity: style.opacity } : {}),
 });
 
 /** Options of a drag: `square` (shift held), the pen's `path`, the least size that counts. */

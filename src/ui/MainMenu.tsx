@@ -1,14 +1,18 @@
-/** Top-left menu: export and import. */
+/** Top-left menu: images (PNG, SVG, to a file or the clipboard), JSON export and import. */
 import { useEffect, useRef, useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
+import { ExportImageItems, INITIAL_EXPORT_CHOICES } from "./ExportImageItems";
 import { ICONS } from "./icons";
 
 interface Props {
   actions: RoomActions;
+  /** How many shapes are selected: images may then cover only those. */
+  selectionCount?: number;
 }
 
-export function MainMenu({ actions }: Props) {
+export function MainMenu({ actions, selectionCount = 0 }: Props) {
   const [open, setOpen] = useState(false);
+  const [exportChoices, setExportChoices] = useState(INITIAL_EXPORT_CHOICES);
   const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -37,14 +41,13 @@ export function MainMenu({ actions }: Props) {
       </button>
       {open && (
         <div className="panel menu-items" role="menu">
-          <button
-            type="button"
-            role="menuitem"
-            data-testid="export-png"
-            onClick={run("export-png")}
-          >
-            Export image (PNG)
-          </button>
+          <ExportImageItems
+            actions={actions}
+            selectionCount={selectionCount}
+            choices={exportChoices}
+            onChoices={setExportChoices}
+            onRun={() => setOpen(false)}
+          />
           <button
             type="button"
             role="menuitem"

@@ -16,7 +16,7 @@ import { applyPreviews } from "../presence/previews";
 import { RemoteCursors } from "../presence/RemoteCursors";
 import { RemoteDrafts } from "../presence/RemoteDrafts";
 import { RemoteSelections } from "../presence/RemoteSelections";
-import { TEXT_TYPES } from "../shared/schema";
+import { LABEL_TYPES, TEXT_TYPES } from "../shared/schema";
 import { DEFAULT_STYLE, type ShapeStyle } from "../tools/shapeFactory";
 import type { ToolName } from "../tools/tools";
 import { useAutomationHook } from "./automationHook";
@@ -99,6 +99,8 @@ export function Room({
         fill: selectedShape.fill,
         strokeWidth: selectedShape.strokeWidth,
         fontSize: selectedText?.fontSize ?? style.fontSize,
+        dash: selectedShape.dash ?? "solid",
+        opacity: selectedShape.opacity ?? 1,
       }
     : style;
   // Font size applies to text and notes: shown for a selection holding one, or their tools.
@@ -125,7 +127,8 @@ export function Room({
     if (!editing) return null;
     if (editing.kind === "new") return { kind: "new", shape: editing.shape };
     const shape = shapes.find((s) => s.id === editing.id);
-    return shape && TEXT_TYPES.has(shape.type) ? { kind: "existing", shape } : null;
+    const editable = shape && (TEXT_TYPES.has(shape.type) || LABEL_TYPES.has(shape.type));
+    return editable ? { kind: "existing", shape } : null;
   }, [editing, shapes]);
 
   // The edited shape vanished (deleted by someone else): close the editor.
@@ -179,7 +182,7 @@ export function Room({
         />
       )}
       <div className="top-left">
-        <MainMenu actions={actions} />
+        <MainMenu actions={actions} selectionCount={selection.length} />
         <div className="panel room-info">
           <span className="brand">Sketchroom</span>
           <UserBadge user={user} onChange={updateUser} />

@@ -4,6 +4,7 @@
  */
 import type { RoomActions } from "../actions";
 import type { ShapeStyle } from "../tools/shapeFactory";
+import { DiagramStyleRows } from "./DiagramStyleRows";
 import { ICONS } from "./icons";
 
 export const STROKE_COLORS = ["#1e1e1e", "#e03131", "#2f9e44", "#1971c2", "#f08c00", "#9c36b5"];
@@ -55,7 +56,7 @@ function Swatch({
 }
 
 /** One choice in a row of choices (stroke width, font size): pressed when it is the current one. */
-function OptionButton({
+export function OptionButton({
   active,
   title,
   label,
@@ -126,6 +127,7 @@ export function StylePanel({ style, showFontSize, selectionCount, actions }: Pro
           </OptionButton>
         ))}
       </div>
+      <DiagramStyleRows style={style} actions={actions} />
       {showFontSize && (
         <>
           <div className="panel-label">Font size</div>

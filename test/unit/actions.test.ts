@@ -442,10 +442,11 @@ describe("actions against a real ShapeStore", () => {
 
   test("[A14] Enter opens the editor on the one selected text shape, and the text tool's click opens a new one", () => {
     const { store, state, actions } = setup();
-    state.selection = store.create([rect()]);
-    const onRect = key("Enter");
-    actions.handleKey(onRect);
-    expect(onRect.defaultPrevented).toBe(false);
+    // A pen stroke holds no text and no label: Enter goes on to the browser.
+    state.selection = store.create([{ ...rect(), type: "pen", points: [0, 0, 10, 10] }]);
+    const onPen = key("Enter");
+    actions.handleKey(onPen);
+    expect(onPen.defaultPrevented).toBe(false);
     expect(state.editing).toBeNull();
     const [id] = store.create([text("hi")]);
     state.selection = [id!];

@@ -446,14 +446,15 @@ describe("text", () => {
     expect(board.edits).toEqual([]);
   });
 
-  test("G8 a double click with the select tool edits a sticky note, or starts a text on empty canvas", () => {
+  test("G8 a double click with the select tool edits a sticky note or a rect's label, or starts a text on empty canvas", () => {
     const note = board.text(100, 100);
     TOOL_BEHAVIOURS.select.doubleClick!(ctx, at(120, 120));
-    board.rect(400, 400);
+    const box = board.rect(400, 400);
     TOOL_BEHAVIOURS.select.doubleClick!(ctx, at(450, 450));
     TOOL_BEHAVIOURS.select.doubleClick!(ctx, at(700, 50));
     expect(board.edits).toEqual([
       { kind: "existing", id: note },
+      { kind: "existing", id: box },
       { kind: "new", at: { x: 700, y: 50 } },
     ]);
   });

@@ -1,9 +1,11 @@
 /**
  * The select tool's idle state: what a press does depends on what lies under it — a shape
  * (select it, then move), shift on a shape (toggle it), the empty middle of a multi-selection
- * (move it all), or empty canvas (marquee). A double click opens the text editor.
+ * (move it all), or empty canvas (marquee). A double click opens the text editor: on a text or
+ * note its text, on a rect, ellipse, diamond, triangle, line or arrow its label.
  */
-import { TEXT_TYPES } from "../../shared/schema";
+
+import { LABEL_TYPES, type Shape, TEXT_TYPES } from "../../shared/schema";
 import { startMarquee } from "./marquee";
 import { startMove } from "./move";
 import type { Gesture, GestureContext, Hit, PointerInput, ToolBehaviour } from "./types";
@@ -34,6 +36,8 @@ function start(ctx: GestureContext, down: PointerInput, hit: Hit): Gesture | nul
   return startMove(ctx, down, next, id ?? "");
 }
 
+const isEditable = (type: Shape["type"]) => TEXT_TYPES.has(type) || LABEL_TYPES.has(type);
+
 function doubleClick(ctx: GestureContext, input: PointerInput): void {
   const hit = ctx.hitTest(input.screen);
   if (hit.onSelectionFrame) {
@@ -41,11 +45,11 @@ function doubleClick(ctx: GestureContext, input: PointerInput): void {
     const selection = ctx.selection();
     const only = selection.length === 1 ? selection[0] : undefined;
     const shape = only === undefined ? undefined : ctx.shape(only);
-    if (shape && TEXT_TYPES.has(shape.type)) ctx.edit({ kind: "existing", id: shape.id });
+    if (shape && isEditable(shape.type)) ctx.edit({ kind: "existing", id: shape.id });
     return;
   }
   const shape = hit.shapeId ? ctx.shape(hit.shapeId) : undefined;
-  if (shape && TEXT_TYPES.has(shape.type)) ctx.edit({ kind: "existing", id: shape.id });
+  if (shape && isEditable(shape.type)) ctx.edit({ kind: "existing", id: shape.id });
   else if (!shape) ctx.edit({ kind: "new", at: input.canvas });
 }
 
