@@ -466,6 +466,7 @@ describe("registry", () => {
       "arrow",
       "diamond",
       "ellipse",
+      "frame",
       "line",
       "pen",
       "rect",
