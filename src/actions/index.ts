@@ -8,7 +8,9 @@ import { cut } from "./cut";
 import { deleteSelection } from "./deleteSelection";
 import { duplicate } from "./duplicate";
 import { editText } from "./editText";
+import { exportFramePng, exportFrameSvg } from "./exportFrame";
 import { exportJson, exportPng, importJson } from "./exportImport";
+import { group, toggleLock, ungroup } from "./groups";
 import { ActionManager } from "./manager";
 import { nudge } from "./nudge";
 import { panHold } from "./panHold";
@@ -52,6 +54,11 @@ export const ALL_ACTIONS = [
   exportPng,
   exportJson,
   importJson,
+  group,
+  ungroup,
+  toggleLock,
+  exportFramePng,
+  exportFrameSvg,
 ] as const;
 
 export type ActionName = (typeof ALL_ACTIONS)[number]["name"];

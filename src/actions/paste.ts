@@ -1,3 +1,4 @@
+import { regroupCopies } from "../doc/diagram";
 import { parseShapesJson, placeAt } from "../doc/transfer";
 import { MAX_TEXT_LENGTH, PASTE_FALLBACK_MS } from "../shared/constants";
 import { newTextShape } from "../tools/shapeFactory";
@@ -13,7 +14,8 @@ export function pasteText(ctx: ActionContext, text: string | null): void {
   const at = board?.lastPointer() ?? board?.viewportCenter() ?? { x: 0, y: 0 };
   const parsed = text ? parseShapesJson(text, true) : null;
   if (parsed && parsed.shapes.length > 0) {
-    ctx.select(ctx.store.create(placeAt(parsed.shapes, at.x, at.y)));
+    // Pasted copies of a group form a new group (GR8).
+    ctx.select(ctx.store.create(regroupCopies(placeAt(parsed.shapes, at.x, at.y))));
     ctx.setTool("select");
     return;
   }
