@@ -10,6 +10,8 @@ import { checkEntry, getShapes } from "../shared/doc";
 import { comparePaintOrder, type Shape } from "../shared/schema";
 
 function sameShape(a: Shape, b: Shape): boolean {
+  // An optional key (groupId, locked, frameId…) added to `b` is a change too.
+  if (Object.keys(a).length !== Object.keys(b).length) return false;
   for (const key of Object.keys(a) as (keyof Shape)[]) {
     const va = a[key];
     const vb = b[key];
