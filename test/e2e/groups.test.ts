@@ -11,9 +11,12 @@
  *  [GR9] The frame tool (F) draws "Frame" around shapes, which become its children; dragging
  *        the frame moves them; a child dragged out leaves it; a double click on the title
  *        renames it; deleting the frame keeps its children without frameId.
+ *  [GR10] With a frame selected, the main menu exports it alone: an SVG of the frame and its
+ *        children (not the shape outside it), and a PNG the frame's size.
  *  [GR5][GR7] Ctrl+Shift+L locks: a locked shape does not move, is not picked by a marquee and
  *        survives Delete; a click still selects it and Ctrl+Shift+L unlocks it.
  */
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import type { Shape } from "../../src/shared/schema";
@@ -221,6 +224,52 @@ describe("frames", () => {
         shapes.every((s) => s.frameId === undefined),
       "the frame gone, both rects kept without frameId",
     );
+    expect(errors.messages).toEqual([]);
+  });
+});
+
+describe("frame export", () => {
+  test("[GR10] the main menu exports the selected frame alone as SVG and PNG", async () => {
+    const { page, errors, room } = await openNewRoom("export");
+    const [a, b] = await twoRects(page, room);
+    await page.keyboard.press("f");
+    // Around the first rect only.
+    await dragOnStage(page, { x: 60, y: 60 }, { x: 260, y: 260 });
+    const frame = await inSnapshot(
+      room,
+      (shapes) => {
+        const f = shapes.find((s) => s.type === "frame");
+        return f && byId(shapes, a.id)?.frameId === f.id && f;
+      },
+      "a frame around the first rect",
+    );
+    // The new frame is selected: its exports are in the menu.
+    const exportVia = async (testId: string) => {
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        (async () => {
+          await page.getByTestId("main-menu").click();
+          await page.getByTestId(testId).click();
+        })(),
+      ]);
+      return download;
+    };
+    const svgDownload = await exportVia("export-frame-svg");
+    expect(svgDownload.suggestedFilename()).toMatch(/^sketchroom-.*-Frame\.svg$/);
+    const svg = readFileSync(await svgDownload.path(), "utf8");
+    expect(svg).toContain(`data-id="${frame.id}"`);
+    expect(svg).toContain(`data-id="${a.id}"`);
+    expect(svg).not.toContain(`data-id="${b.id}"`);
+    const pngDownload = await exportVia("export-frame-png");
+    const png = readFileSync(await pngDownload.path());
+    expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    // IHDR: the frame's 200 × 200 plus margins at 2×, not the whole board (340 wide).
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(200 * 2);
+    expect(png.readUInt32BE(16)).toBeLessThan(340 * 2);
+    // With no frame selected the menu offers no frame export.
+    await page.keyboard.press("Escape");
+    await page.getByTestId("main-menu").click();
+    expect(await page.getByTestId("export-frame-svg").count()).toBe(0);
     expect(errors.messages).toEqual([]);
   });
 });
