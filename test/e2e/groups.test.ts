@@ -8,6 +8,7 @@
  *  [GR2] A double click on a member enters the group: a drag then moves that member alone;
  *        Escape leaves the group, and a click selects it whole again.
  *  [GR3] A marquee touching one member selects the whole group (Delete removes both).
+ *  [GR8] Ctrl+D and Ctrl+C / Ctrl+V of a group make copies that form a new group each time.
  *  [GR9] The frame tool (F) draws "Frame" around shapes, which become its children; dragging
  *        the frame moves them; a child dragged out leaves it; a double click on the title
  *        renames it; deleting the frame keeps its children without frameId.
@@ -110,7 +111,7 @@ describe("groups", () => {
     expect(errors.messages).toEqual([]);
   });
 
-  test("[GR2][GR3] a double click enters the group; a marquee on one member takes the group", async () => {
+  test("[GR2][GR3][GR8] a double click enters the group; copies regroup; a marquee on one member takes the group", async () => {
     const { page, errors, room } = await openNewRoom("enter");
     const [a, b] = await twoRects(page, room);
     await dragOnStage(page, { x: 60, y: 60 }, { x: 440, y: 200 });
@@ -139,11 +140,46 @@ describe("groups", () => {
       (shapes) => near(byId(shapes, a.id)?.x, 150) && near(byId(shapes, b.id)?.x, 350),
       "the whole group moved again",
     );
-    // A marquee touching only the first rect selects both: Delete removes both.
+    // [GR8] Ctrl+D on the selected group: the copies form a new group of their own.
+    await page.keyboard.press("Control+d");
+    const copies = await inSnapshot(
+      room,
+      (shapes) => {
+        const fresh = shapes.filter((s) => s.id !== a.id && s.id !== b.id);
+        return fresh.length === 2 && fresh;
+      },
+      "two copies",
+    );
+    const original = byId(await inSnapshot(room, (s) => s, "snapshot"), a.id)?.groupId;
+    expect(copies[0]!.groupId).toBeDefined();
+    expect(copies[0]!.groupId).not.toBe(original);
+    expect(copies[1]!.groupId).toBe(copies[0]!.groupId);
+    // [GR8] Copy and paste (the copies are selected): the pasted pair is a third group.
+    await page.keyboard.press("Control+c");
+    const box2 = await canvasBox(page);
+    await page.mouse.move(box2.x + 500, box2.y + 400);
+    await page.keyboard.press("Control+v");
+    const pasted = await inSnapshot(
+      room,
+      (shapes) => {
+        const known = new Set([a.id, b.id, ...copies.map((c) => c.id)]);
+        const fresh = shapes.filter((s) => !known.has(s.id));
+        return fresh.length === 2 && fresh;
+      },
+      "two pasted shapes",
+    );
+    expect(pasted[0]!.groupId).toBeDefined();
+    expect(pasted[1]!.groupId).toBe(pasted[0]!.groupId);
+    expect([original, copies[0]!.groupId]).not.toContain(pasted[0]!.groupId);
+    // A marquee touching only the first rect selects its whole group: Delete removes both.
     await page.keyboard.press("Escape");
-    await dragOnStage(page, { x: 120, y: 60 }, { x: 180, y: 120 });
+    await dragOnStage(page, { x: 120, y: 60 }, { x: 180, y: 110 });
     await page.keyboard.press("Delete");
-    await inSnapshot(room, (shapes) => shapes.length === 0, "both members deleted");
+    await inSnapshot(
+      room,
+      (shapes) => !byId(shapes, a.id) && !byId(shapes, b.id) && shapes.length === 4,
+      "both members of the first group deleted, the copies kept",
+    );
     expect(errors.messages).toEqual([]);
   });
 });
