@@ -173,6 +173,17 @@ export function frameTitleAt(shapes: readonly Shape[], p: Point): Shape | null {
   return null;
 }
 
+/** GR8: `ids` plus the children of the frames among them (duplicate and copy take them along). */
+export function withFrameChildren(shapes: readonly Shape[], ids: readonly string[]): string[] {
+  const wanted = new Set(ids);
+  const frames = new Set(
+    shapes.filter((s) => s.type === "frame" && wanted.has(s.id)).map((s) => s.id),
+  );
+  if (frames.size === 0) return [...ids];
+  for (const s of shapes) if (s.frameId && frames.has(s.frameId)) wanted.add(s.id);
+  return [...wanted];
+}
+
 /** A frame and its children, in paint order: what "export frame" draws. */
 export function frameWithChildren(shapes: readonly Shape[], frameId: string): Shape[] {
   return shapes.filter((s) => s.id === frameId || s.frameId === frameId);

@@ -29,6 +29,7 @@ import {
   shapesInside,
   ungroupPatches,
   unlockedIds,
+  withFrameChildren,
 } from "../../src/doc/diagram";
 import { ShapeStore } from "../../src/doc/shapeStore";
 import type { Shape } from "../../src/shared/schema";
@@ -173,6 +174,11 @@ describe("frames", () => {
         { id: "child", x: 1020, y: 20 },
       ]),
     ).toEqual([]);
+  });
+
+  test("[GR8] duplicate and copy take a frame's children along", () => {
+    expect(withFrameChildren([frame, child, outside], ["f"]).sort()).toEqual(["child", "f"]);
+    expect(withFrameChildren([frame, child, outside], ["out"])).toEqual(["out"]);
   });
 
   test("[GR9] a new frame adopts what lies fully inside it; frames are never children", () => {
