@@ -1,6 +1,6 @@
+import { withFrameChildren } from "../doc/diagram";
 import { clipboardJson } from "../doc/transfer";
 import { isMod } from "./keys";
-import { selectedShapes } from "./selection";
 import { type ActionContext, type ActionInput, defineAction } from "./types";
 
 /**
@@ -9,7 +9,9 @@ import { type ActionContext, type ActionInput, defineAction } from "./types";
  * which paste falls back on when the system clipboard is out of reach. Null if nothing is selected.
  */
 export function copySelection(ctx: ActionContext, input: ActionInput): string | null {
-  const picked = selectedShapes(ctx);
+  // A frame comes with its children (GR8).
+  const wanted = new Set(withFrameChildren(ctx.shapes(), ctx.selection()));
+  const picked = ctx.shapes().filter((s) => wanted.has(s.id));
   if (picked.length === 0) return null;
   const json = clipboardJson(picked);
   ctx.clipboard.text = json;

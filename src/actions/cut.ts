@@ -1,3 +1,4 @@
+import { unlockedIds } from "../doc/diagram";
 import { copySelection } from "./copy";
 import { isMod } from "./keys";
 import { defineAction } from "./types";
@@ -10,7 +11,10 @@ export const cut = defineAction({
   keepDefault: true,
   perform(ctx, input) {
     if (copySelection(ctx, input) === null) return;
-    ctx.store.remove(ctx.selection());
-    ctx.select([]);
+    // Locked shapes are copied but stay (GR5).
+    const removable = unlockedIds(ctx.shapes(), ctx.selection());
+    ctx.store.remove(removable);
+    const gone = new Set(removable);
+    ctx.select(ctx.selection().filter((id) => !gone.has(id)));
   },
 });

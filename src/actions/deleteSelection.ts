@@ -1,3 +1,4 @@
+import { unlockedIds } from "../doc/diagram";
 import { isPlain } from "./keys";
 import { defineAction } from "./types";
 
@@ -7,7 +8,10 @@ export const deleteSelection = defineAction({
   viewerMay: false,
   keyTest: (e) => isPlain(e) && (e.key === "Delete" || e.key === "Backspace"),
   perform(ctx) {
-    ctx.store.remove(ctx.selection());
-    ctx.select([]);
+    // Locked shapes stay (GR5), and stay selected so they can be unlocked.
+    const removable = unlockedIds(ctx.shapes(), ctx.selection());
+    ctx.store.remove(removable);
+    const left = new Set(removable);
+    ctx.select(ctx.selection().filter((id) => !left.has(id)));
   },
 });

@@ -1,3 +1,4 @@
+import { withFrameChildren } from "../doc/diagram";
 import { isMod } from "./keys";
 import { defineAction } from "./types";
 
@@ -7,7 +8,8 @@ export const duplicate = defineAction({
   viewerMay: false,
   keyTest: (e) => isMod(e) && e.key.toLowerCase() === "d",
   perform(ctx) {
-    const ids = ctx.store.duplicate(ctx.selection());
+    // A frame comes with its children (GR8).
+    const ids = ctx.store.duplicate(withFrameChildren(ctx.shapes(), ctx.selection()));
     if (ids.length > 0) ctx.select(ids);
   },
 });

@@ -21,7 +21,7 @@ export const editText = defineAction({
       if (value.kind === "existing") {
         ctx.select([value.id]);
         ctx.edit({ kind: "existing", id: value.id });
-      } else {
+      } else if (value.kind === "new") {
         ctx.select([]);
         ctx.edit({ kind: "new", shape: newTextShape(ctx.style(), value.at) });
       }

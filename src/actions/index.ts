@@ -9,8 +9,10 @@ import { deleteSelection } from "./deleteSelection";
 import { changeDash, changeOpacity } from "./diagramStyle";
 import { duplicate } from "./duplicate";
 import { editText } from "./editText";
+import { exportFramePng, exportFrameSvg } from "./exportFrame";
 import { copyAsPng, copyAsSvg, exportPng, exportSvg } from "./exportImage";
 import { exportJson, importJson } from "./exportImport";
+import { group, toggleLock, ungroup } from "./groups";
 import { ActionManager } from "./manager";
 import { nudge } from "./nudge";
 import { panHold } from "./panHold";
@@ -59,6 +61,11 @@ export const ALL_ACTIONS = [
   copyAsSvg,
   exportJson,
   importJson,
+  group,
+  ungroup,
+  toggleLock,
+  exportFramePng,
+  exportFrameSvg,
 ] as const;
 
 export type ActionName = (typeof ALL_ACTIONS)[number]["name"];

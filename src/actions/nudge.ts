@@ -28,7 +28,7 @@ export const nudge = defineAction({
       dx = Number(value.dx);
       dy = Number(value.dy);
     }
-    const moving = selectedShapes(ctx);
+    const moving = selectedShapes(ctx).filter((s) => !s.locked);
     // Nothing selected: the arrow key is the browser's.
     if (moving.length === 0) return false;
     ctx.store.update(moving.map((s) => ({ id: s.id, x: s.x + dx, y: s.y + dy })));

@@ -1,3 +1,4 @@
+import { membershipPatches, regroupCopies } from "../doc/diagram";
 import { parseShapesJson, placeAt } from "../doc/transfer";
 import { MAX_TEXT_LENGTH, PASTE_FALLBACK_MS } from "../shared/constants";
 import { newTextShape } from "../tools/shapeFactory";
@@ -13,7 +14,20 @@ export function pasteText(ctx: ActionContext, text: string | null): void {
   const at = board?.lastPointer() ?? board?.viewportCenter() ?? { x: 0, y: 0 };
   const parsed = text ? parseShapesJson(text, true) : null;
   if (parsed && parsed.shapes.length > 0) {
-    ctx.select(ctx.store.create(placeAt(parsed.shapes, at.x, at.y)));
+    // Pasted copies of a group form a new group (GR8); they belong to the frame they land in,
+    // a pasted frame included, never to the one they were copied from (GR9). One undo step.
+    const copies = regroupCopies(placeAt(parsed.shapes, at.x, at.y)).map(
+      ({ frameId: _frameId, ...rest }) => rest,
+    );
+    let ids: string[] = [];
+    ctx.store.transact(() => {
+      ids = ctx.store.create(copies);
+      const pasted = new Set(ids);
+      const board = ctx.store.read();
+      const placed = board.filter((s) => pasted.has(s.id));
+      ctx.store.update(membershipPatches(board, placed));
+    });
+    ctx.select(ids);
     ctx.setTool("select");
     return;
   }

@@ -54,8 +54,11 @@ export function useSelectionTransformer(opts: {
     // perfectly straight line still has a non-zero height to scale (0/0 otherwise).
     const selected = [...wanted].flatMap((id) => byId.get(id) ?? []);
     tr.ignoreStroke(!selected.some((s) => POINT_TYPES.has(s.type)));
-    tr.resizeEnabled(!readOnly);
-    tr.rotateEnabled(!readOnly);
+    // A locked shape neither resizes nor rotates; its frame is dashed to say why (GR5).
+    const locked = selected.some((s) => s.locked);
+    tr.resizeEnabled(!readOnly && !locked);
+    tr.rotateEnabled(!readOnly && !locked);
+    tr.borderDash(locked ? [6, 4] : []);
     tr.forceUpdate();
     tr.getLayer()?.batchDraw();
   }, [transformerRef, selection, byId, tool, editingId, readOnly, nodes]);

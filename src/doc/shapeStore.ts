@@ -14,6 +14,7 @@ import {
 } from "../shared/doc";
 import { checkReferences, ReferenceIndex } from "../shared/references";
 import { OPTIONAL_KEYS, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
+import { regroupCopies } from "./diagram";
 import { newShapeId } from "./ids";
 import { LOCAL_ORIGIN } from "./origin";
 import { applyTextDiff } from "./textDiff";
@@ -193,7 +194,19 @@ export class ShapeStore {
   duplicate(ids: readonly string[], offset = DUPLICATE_OFFSET): string[] {
     const wanted = new Set(ids);
     const originals = this.read().filter((s) => wanted.has(s.id));
-    return this.create(originals.map((s) => offsetShape(s, offset)));
+    // Copies of a group form a new group; copies of a frame keep their copied children (GR8).
+    let copies: string[] = [];
+    this.transact(() => {
+      copies = this.create(regroupCopies(originals.map((s) => offsetShape(s, offset))));
+      const copyOf = new Map(originals.map((s, i) => [s.id, copies[i]!]));
+      const adopt: ShapePatch[] = [];
+      originals.forEach((s, i) => {
+        const frame = s.frameId === undefined ? undefined : copyOf.get(s.frameId);
+        if (frame !== undefined) adopt.push({ id: copies[i]!, frameId: frame });
+      });
+      if (adopt.length > 0) this.update(adopt);
+    });
+    return copies;
   }
 
   moveZ(ids: readonly string[], move: ZMove): void {

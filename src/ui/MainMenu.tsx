@@ -8,9 +8,11 @@ interface Props {
   actions: RoomActions;
   /** How many shapes are selected: images may then cover only those. */
   selectionCount?: number;
+  /** Exactly one frame is selected: the frame exports apply. */
+  frameSelected?: boolean;
 }
 
-export function MainMenu({ actions, selectionCount = 0 }: Props) {
+export function MainMenu({ actions, selectionCount = 0, frameSelected = false }: Props) {
   const [open, setOpen] = useState(false);
   const [exportChoices, setExportChoices] = useState(INITIAL_EXPORT_CHOICES);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -55,6 +57,53 @@ export function MainMenu({ actions, selectionCount = 0 }: Props) {
             onClick={run("export-json")}
           >
             Export JSON
+          </button>
+          {frameSelected && (
+            <>
+              <button
+                type="button"
+                role="menuitem"
+                data-testid="export-frame-png"
+                onClick={run("export-frame-png")}
+              >
+                Export frame (PNG)
+              </button>
+              <button
+                type="button"
+                role="menuitem"
+                data-testid="export-frame-svg"
+                onClick={run("export-frame-svg")}
+              >
+                Export frame (SVG)
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="group"
+            disabled={!actions.canRun("group")}
+            onClick={run("group")}
+          >
+            Group (Ctrl+G)
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="ungroup"
+            disabled={!actions.canRun("ungroup")}
+            onClick={run("ungroup")}
+          >
+            Ungroup (Ctrl+Shift+G)
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="toggle-lock"
+            disabled={!actions.canRun("toggle-lock")}
+            onClick={run("toggle-lock")}
+          >
+            Lock / unlock (Ctrl+Shift+L)
           </button>
           <button
             type="button"

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EditState } from "../actions";
 import { Board, type BoardHandle, type EditRequest } from "../canvas/Board";
+import { FrameNameEditor } from "../canvas/FrameNameEditor";
 import { Layer } from "../canvas/konva";
 import { type EditTarget, TextEditor } from "../canvas/TextEditor";
 import { useShapes } from "../canvas/useShapes";
@@ -49,6 +50,8 @@ export function Room({
   const [style, setStyle] = useState<ShapeStyle>(DEFAULT_STYLE);
   const [selection, setSelection] = useState<string[]>([]);
   const [editing, setEditing] = useState<EditState | null>(null);
+  /** The frame whose title is being renamed. */
+  const [renaming, setRenaming] = useState<string | null>(null);
   const [zoom, setZoom] = useState(1);
   const [user, setUser] = useState<UserIdentity>(loadIdentity);
   const notice = useNotice(client, initialNotice);
@@ -112,7 +115,10 @@ export function Room({
     (selection.length > 0 || (tool !== "select" && tool !== "hand" && tool !== "eraser"));
 
   const openEditor = useCallback(
-    (request: EditRequest) => actions.run("edit-text", { value: request }),
+    (request: EditRequest) =>
+      request.kind === "frame-name"
+        ? setRenaming(request.id)
+        : actions.run("edit-text", { value: request }),
     [actions],
   );
 
@@ -135,6 +141,10 @@ export function Room({
   useEffect(() => {
     if (editing && !editTarget) setEditing(null);
   }, [editing, editTarget]);
+
+  const renamedFrame = renaming
+    ? shapes.find((s) => s.id === renaming && s.type === "frame")
+    : undefined;
 
   const updateUser = useCallback((next: UserIdentity) => {
     saveIdentity(next);
@@ -181,8 +191,23 @@ export function Room({
           }}
         />
       )}
+      {renamedFrame && boardRef.current && (
+        <FrameNameEditor
+          key={renamedFrame.id}
+          store={store}
+          board={boardRef.current}
+          frame={renamedFrame}
+          onDone={() => setRenaming(null)}
+        />
+      )}
       <div className="top-left">
-        <MainMenu actions={actions} selectionCount={selection.length} />
+        <MainMenu
+          actions={actions}
+          selectionCount={selection.length}
+          frameSelected={
+            selection.length === 1 && shapes.find((s) => s.id === selection[0])?.type === "frame"
+          }
+        />
         <div className="panel room-info">
           <span className="brand">Sketchroom</span>
           <UserBadge user={user} onChange={updateUser} />

@@ -45,6 +45,11 @@ export const ICONS = {
       <path d="M12 3l9 9-9 9-9-9z" />
     </Svg>
   ),
+  frame: (
+    <Svg>
+      <path d="M7 3v18M17 3v18M3 7h18M3 17h18" />
+    </Svg>
+  ),
   triangle: (
     <Svg>
       <path d="M12 4l9 16H3z" />

@@ -192,6 +192,11 @@ const SHORTCUTS: [string, TestKey, ActionName][] = [
   ["Ctrl+0", key("0", ctrl), "zoom-reset"],
   ["Shift+1", key("!", { shiftKey: true }), "zoom-fit"],
   ["Space", key(" ", { code: "Space" }), "pan-hold"],
+  ["F", key("f"), "tool-frame"],
+  ["Ctrl+G", key("g", ctrl), "group"],
+  ["Cmd+G", key("g", { metaKey: true }), "group"],
+  ["Ctrl+Shift+G", key("G", { ctrlKey: true, shiftKey: true }), "ungroup"],
+  ["Ctrl+Shift+L", key("L", { ctrlKey: true, shiftKey: true }), "toggle-lock"],
 ];
 
 afterEach(() => vi.useRealTimers());

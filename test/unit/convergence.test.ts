@@ -23,6 +23,8 @@
  *  [CV6] Reorders and clears take effect at once on their author's replica: to front / to back
  *        puts the selection on top / at the bottom of its paint order (C4); a clear leaves it
  *        empty (C7).
+ *  [CV7] Groups and frames: peers group, ungroup, put shapes in frames, move children and delete
+ *        frames concurrently; at the end no shape keeps a `frameId` naming a missing frame (C13).
  *
  * SEEDS=n (env CONVERGENCE_SEEDS) runs more seeds; a failure prints its seed and op log.
  */
@@ -31,6 +33,7 @@ import * as Y from "yjs";
 import type { RoomConnection } from "../../party/room";
 import { RoomServer } from "../../party/room";
 import { ChunkedSnapshotStore, MemoryStorage } from "../../party/storage";
+import { groupPatches, ungroupPatches } from "../../src/doc/diagram";
 import { LOCAL_ORIGIN } from "../../src/doc/origin";
 import { ShapeStore } from "../../src/doc/shapeStore";
 import type { ZMove } from "../../src/doc/zorder";
@@ -373,6 +376,7 @@ function randomOp(w: World, peer: Peer): string {
     if (shapes.size !== 0) throw new Error(`[CV6] ${me} clear left ${[...shapes.keys()]}`);
     return `${me} clear`;
   }
+  if (roll < 60) return diagramOp(rng, store, me);
   const target = existing(doc, rng);
   if (!target) return `${me} noop`;
   const [id, m] = target;
@@ -421,6 +425,57 @@ function randomOp(w: World, peer: Peer): string {
   return `${me} edit ${id}`;
 }
 
+/** Group, ungroup, put a shape in a frame, move a child, delete a frame (CV7). */
+function diagramOp(rng: Rng, store: ShapeStore, me: string): string {
+  const visible = store.read();
+  if (visible.length === 0) return `${me} noop`;
+  const frames = visible.filter((s) => s.type === "frame");
+  const others = visible.filter((s) => s.type !== "frame");
+  switch (rng.int(5)) {
+    case 0: {
+      const ids = [...new Set(Array.from({ length: 2 + rng.int(2) }, () => rng.pick(visible).id))];
+      store.update(groupPatches(ids));
+      return `${me} group ${ids}`;
+    }
+    case 1: {
+      const id = rng.pick(visible).id;
+      store.update(ungroupPatches(visible, [id]));
+      return `${me} ungroup ${id}`;
+    }
+    case 2: {
+      if (frames.length === 0 || others.length === 0) return `${me} noop`;
+      const frame = rng.pick(frames).id;
+      const child = rng.pick(others).id;
+      store.update([{ id: child, frameId: frame }]);
+      return `${me} frame ${child} in ${frame}`;
+    }
+    case 3: {
+      const children = others.filter((s) => s.frameId);
+      if (children.length === 0) return `${me} noop`;
+      const child = rng.pick(children).id;
+      store.update([{ id: child, x: rng.int(1000), y: rng.int(1000) }]);
+      return `${me} move child ${child}`;
+    }
+    default: {
+      if (frames.length === 0) return `${me} noop`;
+      const frame = rng.pick(frames).id;
+      store.remove([frame]);
+      return `${me} delete frame ${frame}`;
+    }
+  }
+}
+
+/** [CV7] Every `frameId` names a frame that exists. */
+function assertFramesExist(doc: Y.Doc, who: string): void {
+  const shapes = readShapes(doc);
+  const frames = new Set(shapes.filter((s) => s.type === "frame").map((s) => s.id));
+  for (const s of shapes) {
+    if (s.frameId !== undefined && !frames.has(s.frameId)) {
+      throw new Error(`[CV7] ${who}: ${s.id} keeps frameId ${s.frameId}, which is not a frame`);
+    }
+  }
+}
+
 /** How often each kind of event happened, summed over seeds: proof the generators reach them. */
 interface Tally {
   undos: number;
@@ -428,6 +483,8 @@ interface Tally {
   clears: number;
   rollbacks: number;
   viewOnlyRollbacks: number;
+  /** Group, frame-membership and frame-deletion ops (CV7). */
+  diagram: number;
 }
 
 function runSeed(seed: number, opCount: number, tally: Tally): void {
@@ -459,6 +516,7 @@ function runSeed(seed: number, opCount: number, tally: Tally): void {
       if (/ (undo|redo)$/.test(done)) tally.undos++;
       if (done.includes(" z ")) tally.reorders++;
       if (done.endsWith(" clear")) tally.clears++;
+      if (/ (group|frame .* in|delete frame) /.test(`${done} `)) tally.diagram++;
       const deliveries = rng.int(6);
       for (let i = 0; i < deliveries; i++) deliverOne(w);
       scheduler.advance(10);
@@ -478,6 +536,7 @@ function runSeed(seed: number, opCount: number, tally: Tally): void {
       }
     }
     assertRoomValid(w, "at the end");
+    assertFramesExist(room.doc, "the room");
     assertAfterOp(w, peers[0]!, "end");
     for (const p of peers) {
       tally.rollbacks += p.rollbacks;
@@ -503,10 +562,11 @@ const newTally = (): Tally => ({
   clears: 0,
   rollbacks: 0,
   viewOnlyRollbacks: 0,
+  diagram: 0,
 });
 
 describe("convergence", () => {
-  it(`[CV1]-[CV6] ${SEEDS} seeds × ${OPS} ops with undo, reorders, clears and refusals converge to the same valid document`, () => {
+  it(`[CV1]-[CV7] ${SEEDS} seeds × ${OPS} ops with undo, reorders, clears and refusals converge to the same valid document`, () => {
     const base = Number(process.env.CONVERGENCE_BASE_SEED ?? 1);
     const tally = newTally();
     for (let s = 0; s < SEEDS; s++) runSeed(base + s, OPS, tally);
@@ -517,6 +577,7 @@ describe("convergence", () => {
       expect(tally.clears).toBeGreaterThan(SEEDS / 2);
       expect(tally.viewOnlyRollbacks).toBeGreaterThan(0);
       expect(tally.rollbacks).toBeGreaterThan(tally.viewOnlyRollbacks);
+      expect(tally.diagram).toBeGreaterThan(SEEDS);
     }
   }, 30_000);
 
@@ -547,7 +608,7 @@ describe("convergence", () => {
     room.destroy();
   });
 
-  it("[CV1]-[CV6] a long run (5 seeds × 300 ops) converges", () => {
+  it("[CV1]-[CV7] a long run (5 seeds × 300 ops) converges", () => {
     for (let s = 0; s < 5; s++) runSeed(10_000 + s, 300, newTally());
   }, 30_000);
 });

@@ -467,6 +467,7 @@ describe("registry", () => {
       "arrow",
       "diamond",
       "ellipse",
+      "frame",
       "line",
       "pen",
       "rect",
@@ -480,5 +481,72 @@ describe("registry", () => {
     expect(cursorFor("hand", undefined, false)).toBe("grab");
     expect(cursorFor("rect", undefined, true)).toBe("grab");
     expect(cursorFor("hand", "grabbing", true)).toBe("grabbing");
+  });
+});
+
+describe("groups, frames and locks", () => {
+  test("G11 a press on a group member selects the group and one move writes all of it; a double click enters the group", () => {
+    const a = board.rect(0, 0);
+    const b = board.rect(300, 0);
+    board.store.update([
+      { id: a, groupId: "g" },
+      { id: b, groupId: "g" },
+    ]);
+    const g = press("select", 50, 50)!;
+    expect(board.selection.sort()).toEqual([a, b].sort());
+    drag(g, [[100, 80]]);
+    expect(board.byId(a)).toMatchObject({ x: 50, y: 30 });
+    expect(board.byId(b)).toMatchObject({ x: 350, y: 30 });
+    board.store.undo();
+    expect(board.byId(b)).toMatchObject({ x: 300, y: 0 });
+
+    TOOL_BEHAVIOURS.select.doubleClick?.(ctx, at(350, 50));
+    expect(board.selection).toEqual([b]);
+    drag(press("select", 350, 50)!, [[350, 150]]);
+    expect(board.byId(b)).toMatchObject({ x: 300, y: 100 });
+    expect(board.byId(a)).toMatchObject({ x: 0, y: 0 });
+    // Cleared selection: the group is whole again.
+    board.selection = [];
+    press("select", 50, 50);
+    expect(board.selection.sort()).toEqual([a, b].sort());
+  });
+
+  test("G11 the frame tool adopts what it is drawn around, behind it, in one undo step; moving it carries them", () => {
+    const inside = board.rect(100, 100, 50, 50);
+    const outside = board.rect(600, 600, 50, 50);
+    drag(press("frame", 50, 50)!, [[300, 300]]);
+    const frame = board.shapes().find((s) => s.type === "frame")!;
+    expect(frame).toMatchObject({ x: 50, y: 50, width: 250, height: 250, name: "Frame" });
+    expect(board.byId(inside)?.frameId).toBe(frame.id);
+    expect(board.byId(outside)?.frameId).toBeUndefined();
+    const order = board.shapes().map((s) => s.id);
+    expect(order.indexOf(frame.id)).toBeLessThan(order.indexOf(inside));
+
+    // Drag the frame by its empty corner: the child comes along.
+    drag(press("select", 280, 280)!, [[380, 280]]);
+    expect(board.byId(frame.id)).toMatchObject({ x: 150, y: 50 });
+    expect(board.byId(inside)).toMatchObject({ x: 200, y: 100 });
+    // The outside rect dropped into the frame joins it.
+    board.selection = [];
+    drag(press("select", 625, 625)!, [[325, 225]]);
+    expect(board.byId(outside)?.frameId).toBe(frame.id);
+
+    board.store.undo();
+    board.store.undo();
+    board.store.undo();
+    expect(board.shapes().some((s) => s.type === "frame")).toBe(false);
+    expect(board.byId(inside)?.frameId).toBeUndefined();
+  });
+
+  test("G11 a locked shape is selected by a click but not moved, marqueed or erased", () => {
+    const id = board.rect(100, 100);
+    board.store.update([{ id, locked: true }]);
+    expect(press("select", 150, 150)).toBeNull();
+    expect(board.selection).toEqual([id]);
+    board.selection = [];
+    drag(press("select", 50, 50)!, [[300, 300]]);
+    expect(board.selection).toEqual([]);
+    drag(press("eraser", 150, 150)!, [[160, 160]]);
+    expect(board.byId(id)).toBeDefined();
   });
 });

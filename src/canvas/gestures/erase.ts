@@ -13,7 +13,8 @@ export function startErase(ctx: GestureContext, down: PointerInput): Gesture {
 
   const eraseAt = (screen: Point) => {
     const id = ctx.hitTest(screen).shapeId;
-    if (!id || ids.has(id)) return;
+    // A locked shape cannot be erased (GR5).
+    if (!id || ids.has(id) || ctx.shape(id)?.locked) return;
     ids.add(id);
     const restore = ctx.fade(id);
     if (restore) undim.push(restore);

@@ -1,4 +1,5 @@
 /** Marquee: a rubber-band box on empty canvas selects every shape it touches. */
+import { marqueePick } from "../../doc/diagram";
 import type { Point } from "../../tools/geometry";
 import { rectFromCorners, rectsIntersect, shapeBounds } from "../../tools/geometry";
 import type { Gesture, GestureContext, PointerInput } from "./types";
@@ -20,11 +21,10 @@ export function startMarquee(
     pointerUp(input) {
       ctx.showMarquee(null);
       const box = rectFromCorners(start, input.canvas);
-      const inside = ctx
-        .shapes()
-        .filter((s) => rectsIntersect(box, shapeBounds(s)))
-        .map((s) => s.id);
-      ctx.select([...new Set([...base, ...inside])]);
+      const shapes = ctx.shapes();
+      const touched = shapes.filter((s) => rectsIntersect(box, shapeBounds(s))).map((s) => s.id);
+      // Whole groups, never locked shapes (GR3).
+      ctx.select([...new Set([...base, ...marqueePick(shapes, touched)])]);
     },
     cancel() {
       ctx.showMarquee(null);

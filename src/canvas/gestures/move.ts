@@ -3,6 +3,7 @@
  * are (presence); the document gets one write when the pointer lets go. A press that never
  * leaves the click slop is a click, not a move.
  */
+import { membershipPatches } from "../../doc/diagram";
 import { CLICK_SLOP_PX } from "../../tools/shapeFactory";
 import type { Gesture, GestureContext, PointerInput } from "./types";
 
@@ -12,6 +13,8 @@ export function startMove(
   ids: readonly string[],
   /** The shape under the pointer ("" on the empty middle of the selection frame). */
   clickedId: string,
+  /** What a click (no move) on `clickedId` selects: its group, or just it (GR1). */
+  clickSelects: readonly string[] = [clickedId],
 ): Gesture {
   const grabbed = ctx.grab(ids);
   let moved = false;
@@ -30,11 +33,15 @@ export function startMove(
     pointerUp(input) {
       if (!moved) {
         // A plain click on one shape of a multi-selection selects just that shape.
-        if (!input.shiftKey && clickedId && ctx.selection().length > 1) ctx.select([clickedId]);
+        if (!input.shiftKey && clickedId && ctx.selection().length > 1) {
+          ctx.select([...clickSelects]);
+        }
         return;
       }
       grabbed.drop();
-      ctx.store().update(grabbed.positions());
+      const positions = grabbed.positions();
+      // Dropped into a frame joins it, dragged out of one leaves it: in the same write (GR9).
+      ctx.store().update([...positions, ...membershipPatches(ctx.shapes(), positions)]);
       // After the commit: the room relays the update before this presence, so the shape lands
       // for everyone without snapping back.
       ctx.publishMoving(null);

@@ -12,7 +12,11 @@ import type { ToolName } from "../../tools/tools";
 import type { View } from "../view";
 
 /** What the board asks its owner to open in the text editor overlay. */
-export type EditRequest = { kind: "existing"; id: string } | { kind: "new"; at: Point };
+export type EditRequest =
+  | { kind: "existing"; id: string }
+  | { kind: "new"; at: Point }
+  /** Rename a frame (its title). */
+  | { kind: "frame-name"; id: string };
 
 export interface PointerInput {
   pointerId: number;
@@ -37,6 +41,8 @@ export interface ShapeWriter {
   create(shapes: readonly NewShape[]): string[];
   update(patches: readonly ShapePatch[]): void;
   remove(ids: readonly string[]): void;
+  /** Runs several writes as one transaction and one undo step (a frame and its children). */
+  transact(fn: () => void): void;
 }
 
 /**
