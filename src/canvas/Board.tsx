@@ -18,6 +18,7 @@ import {
   useEffect,
   useImperativeHandle,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
 } from "react";
@@ -26,14 +27,18 @@ import type { Shape } from "../shared/schema";
 import type { Rect as Box, Point } from "../tools/geometry";
 import type { ShapeStyle } from "../tools/shapeFactory";
 import type { ToolName } from "../tools/tools";
-import type { EditRequest } from "./gestures/types";
-import { Layer, Rect, Stage, Transformer } from "./konva";
+import { viewportRect } from "./culling";
+import type { EditRequest, SnapContext } from "./gestures/types";
+import { Layer, Line, Rect, Stage, Transformer } from "./konva";
 import { NAIVE_RENDER } from "./renderMode";
 import { ShapeNode } from "./ShapeNode";
 import { useShapeIndex, useShapeNodes } from "./shapeNodes";
+import { type Guide, snapCandidates } from "./snapping";
+import { snapSettings, useSnapSettings } from "./snapSettings";
 import { useCamera, type ViewSource } from "./useCamera";
 import { useCulling } from "./useCulling";
 import { useGestures } from "./useGestures";
+import { useRotationSnap } from "./useRotationSnap";
 import { useSelectionTransformer } from "./useSelectionTransformer";
 import { INITIAL_VIEW, screenToCanvas, type View } from "./view";
 
@@ -115,6 +120,8 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   const viewRef = useRef<View>(INITIAL_VIEW);
   const [draft, setDraft] = useState<Shape | null>(null);
   const [marquee, setMarquee] = useState<Box | null>(null);
+  const [guides, setGuides] = useState<readonly Guide[]>([]);
+  const { grid } = useSnapSettings();
 
   const propsRef = useRef(props);
   propsRef.current = props;
@@ -135,6 +142,21 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     shapesById: index.get,
     currentSelection,
   });
+  const renderedRef = useRef(culling.rendered);
+  renderedRef.current = culling.rendered;
+  // Snap candidates come from the culled set (shapes near the viewport), never all shapes.
+  const snap = useMemo(
+    (): SnapContext => ({
+      settings: snapSettings,
+      candidates(exclude) {
+        const el = containerRef.current;
+        const area = viewportRect(viewRef.current, el?.clientWidth ?? 0, el?.clientHeight ?? 0);
+        return snapCandidates(renderedRef.current, area, exclude);
+      },
+      showGuides: setGuides,
+    }),
+    [],
+  );
   const nodes = useShapeNodes({
     shapesLayer: shapesLayerRef,
     dragLayer: dragLayerRef,
@@ -162,10 +184,12 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     redrawShapes: () => shapesLayerRef.current?.batchDraw(),
     showDraft: setDraft,
     showMarquee: setMarquee,
+    snap,
   });
   const { updateCursor } = gestures;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the cursor depends on the tool
   useEffect(() => updateCursor(), [props.tool, updateCursor]);
+  useRotationSnap(transformerRef);
   const { onTransform, onTransformEnd } = useSelectionTransformer({
     transformerRef,
     nodes,
@@ -205,7 +229,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   );
 
   return (
-    <div className="canvas" data-testid="canvas" ref={containerRef}>
+    <div className="canvas" data-testid="canvas" data-grid={grid ? "on" : "off"} ref={containerRef}>
       <Stage ref={stageRef} width={size.width} height={size.height}>
         <ShapesLayer
           shapes={culling.rendered}
@@ -229,6 +253,17 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
               listening={false}
             />
           )}
+          {guides.map((g) => (
+            <Line
+              key={`${g.axis}${g.at}`}
+              name="snap-guide"
+              points={g.axis === "x" ? [g.at, g.from, g.at, g.to] : [g.from, g.at, g.to, g.at]}
+              stroke="#e8590c"
+              strokeWidth={1}
+              strokeScaleEnabled={false}
+              listening={false}
+            />
+          ))}
           <Transformer
             ref={transformerRef}
             rotateEnabled

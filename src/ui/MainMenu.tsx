@@ -1,6 +1,7 @@
-/** Top-left menu: export and import. */
+/** Top-left menu: export and import, snapping toggles. */
 import { useEffect, useRef, useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
+import { useSnapSettings } from "../canvas/snapSettings";
 import { ICONS } from "./icons";
 
 interface Props {
@@ -9,6 +10,7 @@ interface Props {
 
 export function MainMenu({ actions }: Props) {
   const [open, setOpen] = useState(false);
+  const snap = useSnapSettings();
   const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -61,6 +63,26 @@ export function MainMenu({ actions }: Props) {
             onClick={run("import-json")}
           >
             Import JSON…
+          </button>
+          <button
+            type="button"
+            role="menuitemcheckbox"
+            aria-checked={snap.objects}
+            data-testid="toggle-snap"
+            title="Alt+S"
+            onClick={run("toggle-snap")}
+          >
+            {snap.objects ? "✓ " : ""}Snap to objects
+          </button>
+          <button
+            type="button"
+            role="menuitemcheckbox"
+            aria-checked={snap.grid}
+            data-testid="toggle-grid"
+            title="Ctrl+'"
+            onClick={run("toggle-grid")}
+          >
+            {snap.grid ? "✓ " : ""}Show and snap to grid
           </button>
         </div>
       )}

@@ -4,6 +4,7 @@
  */
 import type { RoomActions } from "../actions";
 import type { ShapeStyle } from "../tools/shapeFactory";
+import { AlignRow } from "./AlignRow";
 import { ICONS } from "./icons";
 
 export const STROKE_COLORS = ["#1e1e1e", "#e03131", "#2f9e44", "#1971c2", "#f08c00", "#9c36b5"];
@@ -145,6 +146,7 @@ export function StylePanel({ style, showFontSize, selectionCount, actions }: Pro
           </div>
         </>
       )}
+      {selectionCount >= 2 && <AlignRow selectionCount={selectionCount} actions={actions} />}
       {selectionCount > 0 && (
         <>
           <div className="panel-label">Layers</div>

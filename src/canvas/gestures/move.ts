@@ -3,7 +3,9 @@
  * are (presence); the document gets one write when the pointer lets go. A press that never
  * leaves the click slop is a click, not a move.
  */
+import { shapeBounds, unionRects } from "../../tools/geometry";
 import { CLICK_SLOP_PX } from "../../tools/shapeFactory";
+import { startSnapping } from "./snap";
 import type { Gesture, GestureContext, PointerInput } from "./types";
 
 export function startMove(
@@ -15,6 +17,9 @@ export function startMove(
 ): Gesture {
   const grabbed = ctx.grab(ids);
   let moved = false;
+  // The selection's bounds snap (S1–S4), not the pointer: what lines up is what the user sees.
+  const startBox = unionRects(ids.flatMap((id) => ctx.shape(id) ?? []).map(shapeBounds));
+  const snapper = startSnapping(ctx, ids);
   ctx.capturePointer(down.pointerId);
   return {
     name: "move",
@@ -24,7 +29,12 @@ export function startMove(
       if (!moved && distance < CLICK_SLOP_PX) return;
       if (!moved) grabbed.lift();
       moved = true;
-      grabbed.moveBy(input.canvas.x - down.canvas.x, input.canvas.y - down.canvas.y);
+      const dx = input.canvas.x - down.canvas.x;
+      const dy = input.canvas.y - down.canvas.y;
+      const snap = startBox
+        ? snapper.box({ ...startBox, x: startBox.x + dx, y: startBox.y + dy }, input)
+        : { dx: 0, dy: 0 };
+      grabbed.moveBy(dx + snap.dx, dy + snap.dy);
       ctx.publishMoving(grabbed.live());
     },
     pointerUp(input) {
@@ -33,6 +43,7 @@ export function startMove(
         if (!input.shiftKey && clickedId && ctx.selection().length > 1) ctx.select([clickedId]);
         return;
       }
+      snapper.end();
       grabbed.drop();
       ctx.store().update(grabbed.positions());
       // After the commit: the room relays the update before this presence, so the shape lands
@@ -40,6 +51,7 @@ export function startMove(
       ctx.publishMoving(null);
     },
     cancel() {
+      snapper.end();
       grabbed.restore();
       grabbed.drop();
       ctx.redrawShapes();
