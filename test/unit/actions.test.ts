@@ -192,6 +192,15 @@ const SHORTCUTS: [string, TestKey, ActionName][] = [
   ["Ctrl+0", key("0", ctrl), "zoom-reset"],
   ["Shift+1", key("!", { shiftKey: true }), "zoom-fit"],
   ["Space", key(" ", { code: "Space" }), "pan-hold"],
+  // Snapping (docs/architecture.md "Snapping"); Alt changes `key` on macOS, so `code` decides.
+  ["Alt+S", key("ß", { altKey: true, code: "KeyS" }), "toggle-snap"],
+  ["Ctrl+'", key("'", { ctrlKey: true, code: "Quote" }), "toggle-grid"],
+  ["Ctrl+Shift+ArrowLeft", key("ArrowLeft", { ctrlKey: true, shiftKey: true }), "align-left"],
+  ["Ctrl+Shift+ArrowRight", key("ArrowRight", { ctrlKey: true, shiftKey: true }), "align-right"],
+  ["Ctrl+Shift+ArrowUp", key("ArrowUp", { ctrlKey: true, shiftKey: true }), "align-top"],
+  ["Ctrl+Shift+ArrowDown", key("ArrowDown", { ctrlKey: true, shiftKey: true }), "align-bottom"],
+  ["Alt+H", key("˙", { altKey: true, code: "KeyH" }), "distribute-horizontal"],
+  ["Alt+V", key("√", { altKey: true, code: "KeyV" }), "distribute-vertical"],
 ];
 
 afterEach(() => vi.useRealTimers());
