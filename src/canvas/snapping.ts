@@ -66,14 +66,30 @@ export function snapCandidates(
   const found: Rect[] = [];
   for (const s of shapes) {
     if (exclude.has(s.id)) continue;
-    const b = shapeBounds(s);
+    const b = boundsOf(s);
     if (rectsIntersect(area, b)) found.push(b);
   }
   if (found.length <= limit) return found;
   const cx = area.x + area.width / 2;
   const cy = area.y + area.height / 2;
-  const far = (b: Rect) => Math.hypot(b.x + b.width / 2 - cx, b.y + b.height / 2 - cy);
-  return found.sort((a, b) => far(a) - far(b)).slice(0, limit);
+  // Squared distances computed once each, not per comparison.
+  const far = found.map((b, i) => ({
+    i,
+    d: (b.x + b.width / 2 - cx) ** 2 + (b.y + b.height / 2 - cy) ** 2,
+  }));
+  far.sort((a, b) => a.d - b.d);
+  return far.slice(0, limit).map(({ i }) => found[i]!);
+}
+
+/** Bounds per Shape object: the shapes list keeps an unchanged shape's object between gestures. */
+const boundsCache = new WeakMap<Shape, Rect>();
+function boundsOf(shape: Shape): Rect {
+  let b = boundsCache.get(shape);
+  if (!b) {
+    b = shapeBounds(shape);
+    boundsCache.set(shape, b);
+  }
+  return b;
 }
 
 /** Sorted, merged snap lines from candidate bounds: their left/centre/right and top/middle/bottom. */
@@ -81,12 +97,18 @@ export function buildTargets(bounds: readonly Rect[]): SnapTargets {
   const xs: SnapLine[] = [];
   const ys: SnapLine[] = [];
   for (const b of bounds) {
-    for (const x of [b.x, b.x + b.width / 2, b.x + b.width]) {
-      xs.push({ value: x, from: b.y, to: b.y + b.height });
-    }
-    for (const y of [b.y, b.y + b.height / 2, b.y + b.height]) {
-      ys.push({ value: y, from: b.x, to: b.x + b.width });
-    }
+    const right = b.x + b.width;
+    const bottom = b.y + b.height;
+    xs.push(
+      { value: b.x, from: b.y, to: bottom },
+      { value: b.x + b.width / 2, from: b.y, to: bottom },
+      { value: right, from: b.y, to: bottom },
+    );
+    ys.push(
+      { value: b.y, from: b.x, to: right },
+      { value: b.y + b.height / 2, from: b.x, to: right },
+      { value: bottom, from: b.x, to: right },
+    );
   }
   return { xs: merge(xs), ys: merge(ys) };
 }

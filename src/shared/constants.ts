@@ -172,8 +172,8 @@ export const BIND_DISTANCE_PX = 10;
 
 /** Screen px. A moving edge or centre this close to another shape's edge or centre snaps to it (tldraw: 8 / zoom, Excalidraw: 8). */
 export const SNAP_DISTANCE_PX = 6;
-/** Most shapes a gesture snaps to: the ones nearest the viewport's centre; bounds a gesture's setup on a 10,000-shape board. */
-export const SNAP_MAX_CANDIDATES = 2_000;
+/** Most shapes a gesture snaps to, the ones nearest the viewport's centre: bounds the setup a gesture does once, on its first move, on a 10,000-shape board zoomed out (a few ms). */
+export const SNAP_MAX_CANDIDATES = 1_000;
 /** canvas units. Grid spacing: the grid drawn behind the canvas and the step grid snapping rounds to (Excalidraw: 20). */
 export const GRID_SIZE = 20;
 /** degrees. Rotation with the selection frame snaps to multiples of this (Alt frees it). */
