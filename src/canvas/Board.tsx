@@ -38,6 +38,7 @@ import { snapSettings, useSnapSettings } from "./snapSettings";
 import { useCamera, type ViewSource } from "./useCamera";
 import { useCulling } from "./useCulling";
 import { useGestures } from "./useGestures";
+import { useResizeSnap } from "./useResizeSnap";
 import { useRotationSnap } from "./useRotationSnap";
 import { useSelectionTransformer } from "./useSelectionTransformer";
 import { INITIAL_VIEW, screenToCanvas, type View } from "./view";
@@ -190,6 +191,13 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: the cursor depends on the tool
   useEffect(() => updateCursor(), [props.tool, updateCursor]);
   useRotationSnap(transformerRef);
+  const resizeSnap = useResizeSnap({
+    transformerRef,
+    viewRef,
+    snap,
+    selection: currentSelection,
+    shapesById: index.get,
+  });
   const { onTransform, onTransformEnd } = useSelectionTransformer({
     transformerRef,
     nodes,
@@ -280,7 +288,11 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
               Math.abs(newBox.width) < 2 || Math.abs(newBox.height) < 2 ? oldBox : newBox
             }
             onTransform={onTransform}
-            onTransformEnd={onTransformEnd}
+            anchorDragBoundFunc={resizeSnap.bound}
+            onTransformEnd={() => {
+              resizeSnap.end();
+              onTransformEnd();
+            }}
           />
         </Layer>
         {props.children}

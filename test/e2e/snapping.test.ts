@@ -11,6 +11,7 @@
  *       turns it off again.
  *  [S5] Shift while drawing a line keeps it horizontal, an arrow at 45°.
  *  [S6] Rotating with the selection frame snaps to 15° steps; Alt frees it.
+ *  [S9] Resizing with the selection frame snaps the dragged edge flush to another shape's.
  *  [AL1–AL3] The style panel's align and distribute buttons: one write, one undo step.
  */
 import type { Page } from "playwright-core";
@@ -142,6 +143,25 @@ describe("snapping while moving", () => {
     await page.mouse.up();
     // Unsnapped it would be at 303; snapping on again puts it flush at 300.
     await inSnapshot(room, (s) => s.find((x) => x.id === b.id && x.x === 300), "B flush again");
+    expect(errors.messages).toEqual([]);
+  });
+});
+
+describe("snapping while resizing", () => {
+  test("[S9] dragging the frame's left handle to 3 px from another's edge makes the edge flush", async () => {
+    const { page, errors, room } = await openNewRoom("resize");
+    const { a, b } = await twoRects(page, room);
+    // B (500, 400, 100 × 100) is selected; its middle-left handle sits 4 px (padding) left of
+    // its edge. Unsnapped, the edge would land at 303.
+    await dragOnStage(page, { x: 496, y: 450 }, { x: 299, y: 452 });
+    const resized = await inSnapshot(
+      room,
+      (s) => s.find((x) => x.id === b.id && x.x !== 500),
+      "B resized",
+    );
+    expect(resized.x).toBe(a.x + a.width);
+    expect(resized.x + resized.width).toBe(600);
+    expect(resized.y).toBe(400);
     expect(errors.messages).toEqual([]);
   });
 });
