@@ -4,7 +4,8 @@
  *   and the overlay (the draft being drawn, the marquee, the selection frame), then the owner's
  *   layers (other people's cursors and selections);
  * - useCamera (pan/zoom state, wheel, follow, fit), useCulling (which shapes become nodes, which
- *   are drawn, hit tests only near the pointer), useSelectionTransformer (resize and rotate);
+ *   are drawn, hit tests only near the pointer), useSelectionTransformer (resize and rotate),
+ *   useSnapping (snap candidates and guides, the grid, rotation and resize snapping);
  * - useGestures, the dispatcher from pointer events to the active gesture (gestures/: one small
  *   state object per gesture, chosen per tool in gestures/registry.ts).
  * Per-frame state — the camera, a move in progress — lives in refs and Konva nodes; the
@@ -18,7 +19,6 @@ import {
   useEffect,
   useImperativeHandle,
   useLayoutEffect,
-  useMemo,
   useRef,
   useState,
 } from "react";
@@ -27,20 +27,16 @@ import type { Shape } from "../shared/schema";
 import type { Rect as Box, Point } from "../tools/geometry";
 import type { ShapeStyle } from "../tools/shapeFactory";
 import type { ToolName } from "../tools/tools";
-import { viewportRect } from "./culling";
-import type { EditRequest, SnapContext } from "./gestures/types";
-import { Layer, Line, Rect, Stage, Transformer } from "./konva";
+import type { EditRequest } from "./gestures/types";
+import { Layer, Rect, Stage, Transformer } from "./konva";
 import { NAIVE_RENDER } from "./renderMode";
 import { ShapeNode } from "./ShapeNode";
 import { useShapeIndex, useShapeNodes } from "./shapeNodes";
-import { type Guide, snapCandidates } from "./snapping";
-import { snapSettings, useSnapSettings } from "./snapSettings";
 import { useCamera, type ViewSource } from "./useCamera";
 import { useCulling } from "./useCulling";
 import { useGestures } from "./useGestures";
-import { useResizeSnap } from "./useResizeSnap";
-import { useRotationSnap } from "./useRotationSnap";
 import { useSelectionTransformer } from "./useSelectionTransformer";
+import { useSnapping } from "./useSnapping";
 import { INITIAL_VIEW, screenToCanvas, type View } from "./view";
 
 export type { EditRequest } from "./gestures/types";
@@ -121,8 +117,6 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   const viewRef = useRef<View>(INITIAL_VIEW);
   const [draft, setDraft] = useState<Shape | null>(null);
   const [marquee, setMarquee] = useState<Box | null>(null);
-  const [guides, setGuides] = useState<readonly Guide[]>([]);
-  const { grid } = useSnapSettings();
 
   const propsRef = useRef(props);
   propsRef.current = props;
@@ -143,21 +137,14 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     shapesById: index.get,
     currentSelection,
   });
-  const renderedRef = useRef(culling.rendered);
-  renderedRef.current = culling.rendered;
-  // Snap candidates come from the culled set (shapes near the viewport), never all shapes.
-  const snap = useMemo(
-    (): SnapContext => ({
-      settings: snapSettings,
-      candidates(exclude) {
-        const el = containerRef.current;
-        const area = viewportRect(viewRef.current, el?.clientWidth ?? 0, el?.clientHeight ?? 0);
-        return snapCandidates(renderedRef.current, area, exclude);
-      },
-      showGuides: setGuides,
-    }),
-    [],
-  );
+  const snapping = useSnapping({
+    containerRef,
+    transformerRef,
+    viewRef,
+    rendered: culling.rendered,
+    selection: currentSelection,
+    shapesById: index.get,
+  });
   const nodes = useShapeNodes({
     shapesLayer: shapesLayerRef,
     dragLayer: dragLayerRef,
@@ -185,19 +172,11 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     redrawShapes: () => shapesLayerRef.current?.batchDraw(),
     showDraft: setDraft,
     showMarquee: setMarquee,
-    snap,
+    snap: snapping.snap,
   });
   const { updateCursor } = gestures;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the cursor depends on the tool
   useEffect(() => updateCursor(), [props.tool, updateCursor]);
-  useRotationSnap(transformerRef);
-  const resizeSnap = useResizeSnap({
-    transformerRef,
-    viewRef,
-    snap,
-    selection: currentSelection,
-    shapesById: index.get,
-  });
   const { onTransform, onTransformEnd } = useSelectionTransformer({
     transformerRef,
     nodes,
@@ -237,7 +216,12 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   );
 
   return (
-    <div className="canvas" data-testid="canvas" data-grid={grid ? "on" : "off"} ref={containerRef}>
+    <div
+      className="canvas"
+      data-testid="canvas"
+      data-grid={snapping.grid ? "on" : "off"}
+      ref={containerRef}
+    >
       <Stage ref={stageRef} width={size.width} height={size.height}>
         <ShapesLayer
           shapes={culling.rendered}
@@ -261,17 +245,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
               listening={false}
             />
           )}
-          {guides.map((g) => (
-            <Line
-              key={`${g.axis}${g.at}`}
-              name="snap-guide"
-              points={g.axis === "x" ? [g.at, g.from, g.at, g.to] : [g.from, g.at, g.to, g.at]}
-              stroke="#e8590c"
-              strokeWidth={1}
-              strokeScaleEnabled={false}
-              listening={false}
-            />
-          ))}
+          {snapping.guideNodes}
           <Transformer
             ref={transformerRef}
             rotateEnabled
@@ -288,9 +262,9 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
               Math.abs(newBox.width) < 2 || Math.abs(newBox.height) < 2 ? oldBox : newBox
             }
             onTransform={onTransform}
-            anchorDragBoundFunc={resizeSnap.bound}
+            anchorDragBoundFunc={snapping.resize.bound}
             onTransformEnd={() => {
-              resizeSnap.end();
+              snapping.resize.end();
               onTransformEnd();
             }}
           />
