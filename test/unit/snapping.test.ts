@@ -9,6 +9,7 @@ import * as Y from "yjs";
 import { createRoomActions } from "../../src/actions";
 import { alignPatches, distributePatches } from "../../src/actions/align";
 import type { ActionContext } from "../../src/actions/types";
+import { startMove } from "../../src/canvas/gestures/move";
 import { startSnapping } from "../../src/canvas/gestures/snap";
 import type { GestureContext } from "../../src/canvas/gestures/types";
 import {
@@ -204,6 +205,56 @@ describe("snapping", () => {
     snapper.end();
     expect(shown).toHaveLength(2);
     expect(built).toBe(1);
+  });
+
+  test("[S1] the move gesture drops the selection flush, writes once, and clears its guides", () => {
+    const store = new ShapeStore(new Y.Doc());
+    const [, b] = store.create([rect(0, 0), rect(300, 300)]);
+    const shapes = () => store.read();
+    let offset = { x: 0, y: 0 };
+    const guides: unknown[][] = [];
+    const writes: unknown[] = [];
+    const ctx = {
+      view: () => ({ x: 0, y: 0, zoom: 1 }),
+      shape: (id: string) => shapes().find((s) => s.id === id),
+      capturePointer() {},
+      publishMoving() {},
+      redrawShapes() {},
+      selection: () => [b],
+      select() {},
+      store: () => ({ update: (p: unknown) => writes.push(p) }),
+      grab: () => ({
+        lift() {},
+        moveBy(dx: number, dy: number) {
+          offset = { x: dx, y: dy };
+        },
+        live: () => [],
+        positions: () => [{ id: b!, x: 300 + offset.x, y: 300 + offset.y }],
+        restore() {},
+        drop() {},
+      }),
+      snap: {
+        settings: () => OBJECTS,
+        candidates: (exclude: ReadonlySet<string>) =>
+          shapes()
+            .filter((s) => !exclude.has(s.id))
+            .map(shapeBounds),
+        showGuides: (g: unknown[]) => void guides.push(g),
+      },
+    } as unknown as GestureContext;
+    const at = (x: number, y: number) => ({
+      pointerId: 1,
+      screen: { x, y },
+      canvas: { x, y },
+      shiftKey: false,
+    });
+    const move = startMove(ctx, at(350, 325), [b!], b!);
+    // Unsnapped, B's left would land at 104: 4 px from A's right edge (100).
+    move.pointerMove(at(154, 225));
+    expect(guides.at(-1)).not.toEqual([]);
+    move.pointerUp(at(154, 225));
+    expect(writes).toEqual([[{ id: b, x: 100, y: 200 }]]);
+    expect(guides.at(-1)).toEqual([]);
   });
 });
 
