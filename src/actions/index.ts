@@ -2,6 +2,7 @@
  * Every command the room offers. A new command is one file in this folder plus one line here;
  * the keyboard, the toolbar, the menus and the panels reach it by name through the manager.
  */
+import { alignActions } from "./align";
 import { cancel } from "./cancel";
 import { copy } from "./copy";
 import { cut } from "./cut";
@@ -19,6 +20,7 @@ import { panHold } from "./panHold";
 import { paste } from "./paste";
 import { redo } from "./redo";
 import { selectAll } from "./selectAll";
+import { toggleGrid, toggleSnap } from "./snap";
 import { changeFill, changeFontSize, changeStroke, changeStrokeWidth } from "./style";
 import { toolActions } from "./tools";
 import type { ActionContext } from "./types";
@@ -66,6 +68,9 @@ export const ALL_ACTIONS = [
   toggleLock,
   exportFramePng,
   exportFrameSvg,
+  ...alignActions,
+  toggleSnap,
+  toggleGrid,
 ] as const;
 
 export type ActionName = (typeof ALL_ACTIONS)[number]["name"];

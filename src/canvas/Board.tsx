@@ -4,7 +4,8 @@
  *   and the overlay (the draft being drawn, the marquee, the selection frame), then the owner's
  *   layers (other people's cursors and selections);
  * - useCamera (pan/zoom state, wheel, follow, fit), useCulling (which shapes become nodes, which
- *   are drawn, hit tests only near the pointer), useSelectionTransformer (resize and rotate);
+ *   are drawn, hit tests only near the pointer), useSelectionTransformer (resize and rotate),
+ *   useSnapping (snap candidates and guides, the grid, rotation and resize snapping);
  * - useGestures, the dispatcher from pointer events to the active gesture (gestures/: one small
  *   state object per gesture, chosen per tool in gestures/registry.ts).
  * Per-frame state — the camera, a move in progress — lives in refs and Konva nodes; the
@@ -35,6 +36,7 @@ import { useCamera, type ViewSource } from "./useCamera";
 import { useCulling } from "./useCulling";
 import { useGestures } from "./useGestures";
 import { useSelectionTransformer } from "./useSelectionTransformer";
+import { useSnapping } from "./useSnapping";
 import { INITIAL_VIEW, screenToCanvas, type View } from "./view";
 
 export type { EditRequest } from "./gestures/types";
@@ -135,6 +137,14 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     shapesById: index.get,
     currentSelection,
   });
+  const snapping = useSnapping({
+    containerRef,
+    transformerRef,
+    viewRef,
+    rendered: culling.rendered,
+    selection: currentSelection,
+    shapesById: index.get,
+  });
   const nodes = useShapeNodes({
     shapesLayer: shapesLayerRef,
     dragLayer: dragLayerRef,
@@ -162,6 +172,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     redrawShapes: () => shapesLayerRef.current?.batchDraw(),
     showDraft: setDraft,
     showMarquee: setMarquee,
+    snap: snapping.snap,
   });
   const { updateCursor } = gestures;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the cursor depends on the tool
@@ -205,7 +216,12 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   );
 
   return (
-    <div className="canvas" data-testid="canvas" ref={containerRef}>
+    <div
+      className="canvas"
+      data-testid="canvas"
+      data-grid={snapping.grid ? "on" : "off"}
+      ref={containerRef}
+    >
       <Stage ref={stageRef} width={size.width} height={size.height}>
         <ShapesLayer
           shapes={culling.rendered}
@@ -229,6 +245,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
               listening={false}
             />
           )}
+          {snapping.guideNodes}
           <Transformer
             ref={transformerRef}
             rotateEnabled
@@ -245,7 +262,11 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
               Math.abs(newBox.width) < 2 || Math.abs(newBox.height) < 2 ? oldBox : newBox
             }
             onTransform={onTransform}
-            onTransformEnd={onTransformEnd}
+            anchorDragBoundFunc={snapping.resize.bound}
+            onTransformEnd={() => {
+              snapping.resize.end();
+              onTransformEnd();
+            }}
           />
         </Layer>
         {props.children}

@@ -7,7 +7,7 @@
 import type Konva from "konva";
 import { Konva as KonvaGlobal } from "konva/lib/Global";
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { WHEEL_LINE_PX, WHEEL_NOTCH_PX } from "../shared/constants";
+import { GRID_SIZE, WHEEL_LINE_PX, WHEEL_NOTCH_PX } from "../shared/constants";
 import type { Shape } from "../shared/schema";
 import { type Point, shapeBounds, unionRects } from "../tools/geometry";
 import { type MovingPicture, movingPicture } from "./movingPicture";
@@ -91,7 +91,7 @@ export function useCamera(opts: {
       onMove();
       const container = containerRef.current;
       if (container) {
-        const grid = 24 * view.zoom;
+        const grid = GRID_SIZE * view.zoom;
         container.style.backgroundSize = `${grid}px ${grid}px`;
         container.style.backgroundPosition = `${view.x}px ${view.y}px`;
       }

@@ -15,7 +15,14 @@ import type { ToolName } from "../tools/tools";
 import { startPan } from "./gestures/pan";
 import { startPinch } from "./gestures/pinch";
 import { cursorFor, TOOL_BEHAVIOURS } from "./gestures/registry";
-import type { EditRequest, Gesture, GestureContext, Hit, PointerInput } from "./gestures/types";
+import type {
+  EditRequest,
+  Gesture,
+  GestureContext,
+  Hit,
+  PointerInput,
+  SnapContext,
+} from "./gestures/types";
 import { SHAPE_NAME } from "./ShapeNode";
 import type { ShapeNodes } from "./shapeNodes";
 import type { Camera } from "./useCamera";
@@ -54,6 +61,7 @@ export function useGestures(opts: {
   redrawShapes: () => void;
   showDraft: (shape: Shape | null) => void;
   showMarquee: (rect: Rect | null) => void;
+  snap?: SnapContext;
 }) {
   const latest = useRef(opts);
   latest.current = opts;
@@ -128,6 +136,11 @@ export function useGestures(opts: {
       showMarquee: (rect) => latest.current.showMarquee(rect),
       created: (ids, tool) => props().onCreated(ids, tool),
       edit: (request) => props().onEdit(request),
+      snap: {
+        settings: () => latest.current.snap?.settings() ?? { objects: false, grid: false },
+        candidates: (exclude) => latest.current.snap?.candidates(exclude) ?? [],
+        showGuides: (guides) => latest.current.snap?.showGuides(guides),
+      },
     };
   }, [camera, containerRef, nodeAt, nodes, transformerRef, viewRef]);
 
@@ -144,6 +157,7 @@ export function useGestures(opts: {
         canvas: ctx.toCanvas(screen),
         shiftKey: e.shiftKey,
         modKey: e.ctrlKey || e.metaKey,
+        altKey: e.altKey,
       };
     };
 

@@ -20,6 +20,10 @@ export function screenToCanvas(view: View, p: Point): Point {
   return { x: (p.x - view.x) / view.zoom, y: (p.y - view.y) / view.zoom };
 }
 
+export function canvasToScreen(view: View, p: Point): Point {
+  return { x: p.x * view.zoom + view.x, y: p.y * view.zoom + view.y };
+}
+
 /** Zooms to `zoom` keeping the canvas point under the screen point `anchor` fixed. */
 export function zoomAround(view: View, zoom: number, anchor: Point): View {
   const z = clampZoom(zoom);

@@ -203,3 +203,18 @@ export const EXPORT_PADDING = 24;
 export const MAX_EXPORT_SIDE_PX = 8192;
 /** Image px per canvas unit in a PNG export: sharp on high-density screens, at 4× the pixels. */
 export const EXPORT_PIXEL_RATIO = 2;
+
+// ---- Snapping (client only; docs/architecture.md "Snapping") ---------------------------------
+
+/** Screen px. A moving edge or centre this close to another shape's edge or centre snaps to it (tldraw: 8 / zoom, Excalidraw: 8). */
+export const SNAP_DISTANCE_PX = 6;
+/** Most shapes a gesture snaps to, the ones nearest the viewport's centre: bounds the setup a gesture does once, on its first move, on a 10,000-shape board zoomed out (a few ms). */
+export const SNAP_MAX_CANDIDATES = 1_000;
+/** canvas units. Grid spacing: the grid drawn behind the canvas and the step grid snapping rounds to (Excalidraw: 20). */
+export const GRID_SIZE = 20;
+/** degrees. Rotation with the selection frame snaps to multiples of this (Alt frees it). */
+export const ROTATION_SNAP_DEG = 15;
+/** degrees. How close to a multiple of ROTATION_SNAP_DEG the rotation must be to snap (Konva's default is 5). */
+export const ROTATION_SNAP_TOLERANCE_DEG = 5;
+/** degrees. Shift while drawing a line or arrow keeps its angle a multiple of this. */
+export const LINE_ANGLE_STEP_DEG = 45;

@@ -1,6 +1,7 @@
-/** Top-left menu: images (PNG, SVG, to a file or the clipboard), JSON export and import. */
+/** Top-left menu: images (PNG, SVG, to a file or the clipboard), JSON export and import, snapping toggles. */
 import { useEffect, useRef, useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
+import { useSnapSettings } from "../canvas/snapSettings";
 import { ExportImageItems, INITIAL_EXPORT_CHOICES } from "./ExportImageItems";
 import { ICONS } from "./icons";
 
@@ -15,6 +16,7 @@ interface Props {
 export function MainMenu({ actions, selectionCount = 0, frameSelected = false }: Props) {
   const [open, setOpen] = useState(false);
   const [exportChoices, setExportChoices] = useState(INITIAL_EXPORT_CHOICES);
+  const snap = useSnapSettings();
   const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -113,6 +115,26 @@ export function MainMenu({ actions, selectionCount = 0, frameSelected = false }:
             onClick={run("import-json")}
           >
             Import JSON…
+          </button>
+          <button
+            type="button"
+            role="menuitemcheckbox"
+            aria-checked={snap.objects}
+            data-testid="toggle-snap"
+            title="Alt+S"
+            onClick={run("toggle-snap")}
+          >
+            {snap.objects ? "✓ " : ""}Snap to objects
+          </button>
+          <button
+            type="button"
+            role="menuitemcheckbox"
+            aria-checked={snap.grid}
+            data-testid="toggle-grid"
+            title="Ctrl+'"
+            onClick={run("toggle-grid")}
+          >
+            {snap.grid ? "✓ " : ""}Show and snap to grid
           </button>
         </div>
       )}

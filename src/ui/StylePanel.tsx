@@ -4,6 +4,7 @@
  */
 import type { RoomActions } from "../actions";
 import type { ShapeStyle } from "../tools/shapeFactory";
+import { AlignRow } from "./AlignRow";
 import { DiagramStyleRows } from "./DiagramStyleRows";
 import { ICONS } from "./icons";
 
@@ -147,6 +148,7 @@ export function StylePanel({ style, showFontSize, selectionCount, actions }: Pro
           </div>
         </>
       )}
+      {selectionCount >= 2 && <AlignRow selectionCount={selectionCount} actions={actions} />}
       {selectionCount > 0 && (
         <>
           <div className="panel-label">Layers</div>

@@ -197,6 +197,15 @@ const SHORTCUTS: [string, TestKey, ActionName][] = [
   ["Cmd+G", key("g", { metaKey: true }), "group"],
   ["Ctrl+Shift+G", key("G", { ctrlKey: true, shiftKey: true }), "ungroup"],
   ["Ctrl+Shift+L", key("L", { ctrlKey: true, shiftKey: true }), "toggle-lock"],
+  // Snapping (docs/architecture.md "Snapping"); Alt changes `key` on macOS, so `code` decides.
+  ["Alt+S", key("ß", { altKey: true, code: "KeyS" }), "toggle-snap"],
+  ["Ctrl+'", key("'", { ctrlKey: true, code: "Quote" }), "toggle-grid"],
+  ["Ctrl+Shift+ArrowLeft", key("ArrowLeft", { ctrlKey: true, shiftKey: true }), "align-left"],
+  ["Ctrl+Shift+ArrowRight", key("ArrowRight", { ctrlKey: true, shiftKey: true }), "align-right"],
+  ["Ctrl+Shift+ArrowUp", key("ArrowUp", { ctrlKey: true, shiftKey: true }), "align-top"],
+  ["Ctrl+Shift+ArrowDown", key("ArrowDown", { ctrlKey: true, shiftKey: true }), "align-bottom"],
+  ["Alt+H", key("˙", { altKey: true, code: "KeyH" }), "distribute-horizontal"],
+  ["Alt+V", key("√", { altKey: true, code: "KeyV" }), "distribute-vertical"],
 ];
 
 afterEach(() => vi.useRealTimers());

@@ -6,11 +6,13 @@
  */
 import type { NewShape } from "../../doc/shapeStore";
 import { type BindCandidate, findBinding } from "../../shared/binding";
-import { BIND_DISTANCE_PX, PEN_MIN_STEP_PX } from "../../shared/constants";
+import { BIND_DISTANCE_PX, LINE_ANGLE_STEP_DEG, PEN_MIN_STEP_PX } from "../../shared/constants";
 import { CONNECTOR_TYPES } from "../../shared/schema";
 import type { Point } from "../../tools/geometry";
 import { CLICK_SLOP_PX, type ShapeBuilder, shapeFromDrag } from "../../tools/shapeFactory";
 import type { ToolName } from "../../tools/tools";
+import { constrainAngle } from "../snapping";
+import { startSnapping } from "./snap";
 import type { Gesture, GestureContext, PointerInput, ToolBehaviour } from "./types";
 
 /** The draft's id: never a document id, so the draft never collides with a real shape. */
@@ -22,12 +24,22 @@ export function startDraw(
   tool: ToolName,
   build: ShapeBuilder,
 ): Gesture {
-  const start: Point = down.canvas;
   const freehand = tool === "pen";
+  const connector = CONNECTOR_TYPES.has(tool as NewShape["type"]);
+  // Corners and line ends snap to other shapes and the grid (S1–S4); the pen draws freely.
+  const snapper = startSnapping(ctx, [], !freehand);
+  const start: Point = snapper.point(down.canvas, down);
+  /** Where the drag ends: Shift keeps a line or arrow at 45° steps (S5), otherwise it snaps. */
+  const endAt = (c: Point, input: PointerInput): Point => {
+    if (connector && input.shiftKey) {
+      snapper.end();
+      return constrainAngle(start, c, LINE_ANGLE_STEP_DEG);
+    }
+    return snapper.point(c, input);
+  };
   /** Absolute canvas points: every sample for the pen, start and end for the others. */
   let path = [start.x, start.y];
 
-  const connector = CONNECTOR_TYPES.has(tool as NewShape["type"]);
   /** Where a line or arrow end binds (src/shared/binding.ts), unless Ctrl/Cmd is held. */
   const bindAt = (p: Point, input: PointerInput): BindCandidate | null =>
     connector && !input.modKey
@@ -91,7 +103,8 @@ export function startDraw(
         if (Math.hypot(c.x - lx, c.y - ly) * ctx.view().zoom < PEN_MIN_STEP_PX) return;
         path.push(c.x, c.y);
       } else {
-        path = [start.x, start.y, c.x, c.y];
+        const end = endAt(c, input);
+        path = [start.x, start.y, end.x, end.y];
       }
       showDraft(input);
     },
@@ -100,7 +113,8 @@ export function startDraw(
       const c = input.canvas;
       const clicked =
         Math.hypot(input.screen.x - down.screen.x, input.screen.y - down.screen.y) < CLICK_SLOP_PX;
-      const end = freehand ? c : clicked ? start : c;
+      const end = freehand ? c : clicked ? start : endAt(c, input);
+      snapper.end();
       const shape = bound(
         build(ctx.style(), start, end, {
           square: input.shiftKey,
@@ -114,6 +128,7 @@ export function startDraw(
       ctx.created(ids, tool);
     },
     cancel() {
+      snapper.end();
       ctx.showDraft(null);
     },
   };

@@ -4,7 +4,9 @@
  * leaves the click slop is a click, not a move.
  */
 import { membershipPatches } from "../../doc/diagram";
+import { shapeBounds, unionRects } from "../../tools/geometry";
 import { CLICK_SLOP_PX } from "../../tools/shapeFactory";
+import { startSnapping } from "./snap";
 import type { Gesture, GestureContext, PointerInput } from "./types";
 
 export function startMove(
@@ -18,6 +20,9 @@ export function startMove(
 ): Gesture {
   const grabbed = ctx.grab(ids);
   let moved = false;
+  // The selection's bounds snap (S1–S4), not the pointer: what lines up is what the user sees.
+  const startBox = unionRects(ids.flatMap((id) => ctx.shape(id) ?? []).map(shapeBounds));
+  const snapper = startSnapping(ctx, ids);
   ctx.capturePointer(down.pointerId);
   return {
     name: "move",
@@ -27,7 +32,12 @@ export function startMove(
       if (!moved && distance < CLICK_SLOP_PX) return;
       if (!moved) grabbed.lift();
       moved = true;
-      grabbed.moveBy(input.canvas.x - down.canvas.x, input.canvas.y - down.canvas.y);
+      const dx = input.canvas.x - down.canvas.x;
+      const dy = input.canvas.y - down.canvas.y;
+      const snap = startBox
+        ? snapper.box({ ...startBox, x: startBox.x + dx, y: startBox.y + dy }, input)
+        : { dx: 0, dy: 0 };
+      grabbed.moveBy(dx + snap.dx, dy + snap.dy);
       ctx.publishMoving(grabbed.live());
     },
     pointerUp(input) {
@@ -38,6 +48,7 @@ export function startMove(
         }
         return;
       }
+      snapper.end();
       grabbed.drop();
       const positions = grabbed.positions();
       // Dropped into a frame joins it, dragged out of one leaves it: in the same write (GR9).
@@ -47,6 +58,7 @@ export function startMove(
       ctx.publishMoving(null);
     },
     cancel() {
+      snapper.end();
       grabbed.restore();
       grabbed.drop();
       ctx.redrawShapes();

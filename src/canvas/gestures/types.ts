@@ -9,6 +9,7 @@ import type { Shape } from "../../shared/schema";
 import type { Point, Rect } from "../../tools/geometry";
 import type { ShapeStyle } from "../../tools/shapeFactory";
 import type { ToolName } from "../../tools/tools";
+import type { Guide, SnapSettings } from "../snapping";
 import type { View } from "../view";
 
 /** What the board asks its owner to open in the text editor overlay. */
@@ -27,6 +28,8 @@ export interface PointerInput {
   shiftKey: boolean;
   /** Ctrl or Cmd held: a line or arrow end dropped near a shape stays unbound. */
   modKey?: boolean;
+  /** Alt held: no snapping for this pointer move (docs/architecture.md "Snapping"). */
+  altKey?: boolean;
 }
 
 /** What lies under a screen point. */
@@ -96,6 +99,16 @@ export interface GestureContext {
   /** A shape was drawn: the owner switches tools and selects it. */
   created(ids: string[], tool: ToolName): void;
   edit(request: EditRequest): void;
+  /** Snapping for moves and drawing; absent, nothing snaps (docs/architecture.md "Snapping"). */
+  snap?: SnapContext;
+}
+
+export interface SnapContext {
+  settings(): SnapSettings;
+  /** The shapes a gesture may snap to: a bounded set near the viewport (snapping.ts). */
+  candidates(exclude: ReadonlySet<string>): Rect[];
+  /** Guide lines to show while a snap holds; [] hides them. */
+  showGuides(guides: readonly Guide[]): void;
 }
 
 export interface Gesture {
