@@ -217,6 +217,7 @@ describe("snapping", () => {
     const ctx = {
       view: () => ({ x: 0, y: 0, zoom: 1 }),
       shape: (id: string) => shapes().find((s) => s.id === id),
+      shapes,
       capturePointer() {},
       publishMoving() {},
       redrawShapes() {},
