@@ -16,6 +16,7 @@ import { paste } from "./paste";
 import { redo } from "./redo";
 import { selectAll } from "./selectAll";
 import { changeFill, changeFontSize, changeStroke, changeStrokeWidth } from "./style";
+import { summonEveryone } from "./summon";
 import { toolActions } from "./tools";
 import type { ActionContext } from "./types";
 import { undo } from "./undo";
@@ -52,6 +53,7 @@ export const ALL_ACTIONS = [
   exportPng,
   exportJson,
   importJson,
+  summonEveryone,
 ] as const;
 
 export type ActionName = (typeof ALL_ACTIONS)[number]["name"];

@@ -54,6 +54,7 @@ export function useGestures(opts: {
   redrawShapes: () => void;
   showDraft: (shape: Shape | null) => void;
   showMarquee: (rect: Rect | null) => void;
+  laser: (point: Point | null) => void;
 }) {
   const latest = useRef(opts);
   latest.current = opts;
@@ -126,6 +127,7 @@ export function useGestures(opts: {
       publishMoving: (shapes) => props().onGesture?.(shapes),
       showDraft: (shape) => latest.current.showDraft(shape),
       showMarquee: (rect) => latest.current.showMarquee(rect),
+      laser: (point) => latest.current.laser(point),
       created: (ids, tool) => props().onCreated(ids, tool),
       edit: (request) => props().onEdit(request),
     };

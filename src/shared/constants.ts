@@ -167,3 +167,17 @@ export const PEN_MIN_STEP_PX = 1;
 
 /** Screen px. A line or arrow end dropped this close to a shape's outline binds to it (tldraw: ~8). */
 export const BIND_DISTANCE_PX = 10;
+
+// ---- Live collaboration aids (client only) ---------------------------------------------------
+
+/** ms. A laser trail shows where the pointer was for this long (Excalidraw's laser: about 1 s). */
+export const LASER_TRAIL_MS = 1_000;
+/** ms. A remote trail fades out over this long once its owner stops sending (lets go, leaves). */
+export const LASER_FADE_MS = 1_000;
+/**
+ * Numbers (x, y pairs) in one laser presence payload: 120 points at up to ~12 bytes each is
+ * ~1.4 KB of JSON, leaving room under MAX_PRESENCE_BYTES for name, cursor and selection.
+ */
+export const LASER_MAX_NUMBERS = 240;
+/** ms. A summon older than this when it arrives is ignored (a late joiner is not yanked about). */
+export const SUMMON_MAX_AGE_MS = 5_000;

@@ -25,6 +25,7 @@ export const TOOLS = [
   { name: "text", label: "Text", key: "T" },
   { name: "sticky", label: "Sticky note", key: "S", draws: true },
   { name: "eraser", label: "Eraser", key: "E" },
+  { name: "laser", label: "Laser pointer", key: "K" },
 ] as const satisfies readonly ToolRow[];
 
 export type ToolName = (typeof TOOLS)[number]["name"];

@@ -1,4 +1,4 @@
-/** Top-left menu: export and import. */
+/** Top-left menu: export and import, and bringing everyone to this user's view. */
 import { useEffect, useRef, useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
 import { ICONS } from "./icons";
@@ -61,6 +61,15 @@ export function MainMenu({ actions }: Props) {
             onClick={run("import-json")}
           >
             Import JSON…
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="menu-summon-everyone"
+            disabled={!actions.canRun("summon-everyone")}
+            onClick={run("summon-everyone")}
+          >
+            Bring everyone to my view
           </button>
         </div>
       )}

@@ -15,6 +15,7 @@ import type { RoomClient } from "../net/types";
 import { applyPreviews } from "../presence/previews";
 import { RemoteCursors } from "../presence/RemoteCursors";
 import { RemoteDrafts } from "../presence/RemoteDrafts";
+import { RemoteLasers } from "../presence/RemoteLasers";
 import { RemoteSelections } from "../presence/RemoteSelections";
 import { TEXT_TYPES } from "../shared/schema";
 import { DEFAULT_STYLE, type ShapeStyle } from "../tools/shapeFactory";
@@ -53,7 +54,7 @@ export function Room({
   const [user, setUser] = useState<UserIdentity>(loadIdentity);
   const notice = useNotice(client, initialNotice);
   const history = useUndo(store);
-  const { presence, peers, following, setFollowing } = usePresenceWiring(
+  const { presence, peers, following, setFollowing, summon } = usePresenceWiring(
     client,
     boardRef,
     user,
@@ -70,6 +71,7 @@ export function Room({
     style,
     setStyle,
     setEditing,
+    summon,
   });
   useAutomationHook(client, boardRef, selection);
 
@@ -156,10 +158,12 @@ export function Room({
         onCursor={presence.setCursor}
         onGesture={presence.setGesture}
         onDraft={presence.setDraft}
+        onLaser={presence.setLaser}
       >
         <Layer listening={false} name="remote">
           <RemoteDrafts peers={peers} />
           <RemoteSelections peers={peers} shapesById={shapesById} zoom={zoom} />
+          <RemoteLasers peers={peers} />
         </Layer>
         <RemoteCursors peers={peers} zoom={zoom} />
       </Board>
@@ -192,7 +196,14 @@ export function Room({
         </div>
       )}
       <div className="top-right">
-        <PresenceList peers={peers} following={following} onFollow={setFollowing} />
+        <PresenceList
+          peers={peers}
+          following={following}
+          onFollow={setFollowing}
+          onSummon={
+            actions.canRun("summon-everyone") ? () => actions.run("summon-everyone") : undefined
+          }
+        />
         <StatusBadge client={client} />
         <ShareButton client={client} />
       </div>

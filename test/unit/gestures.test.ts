@@ -38,6 +38,7 @@ class FakeBoard {
   moving: (Shape[] | null)[] = [];
   drafts: (Shape | null)[] = [];
   marquees: (Rect | null)[] = [];
+  lasers: (Point | null)[] = [];
   created: { ids: string[]; tool: ToolName }[] = [];
   edits: EditRequest[] = [];
 
@@ -152,6 +153,7 @@ class FakeBoard {
       publishMoving: (shapes) => this.moving.push(shapes),
       showDraft: (shape) => this.drafts.push(shape),
       showMarquee: (rect) => this.marquees.push(rect),
+      laser: (point) => this.lasers.push(point),
       created: (ids, tool) => this.created.push({ ids, tool }),
       edit: (request) => this.edits.push(request),
     };

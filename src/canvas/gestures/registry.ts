@@ -6,6 +6,7 @@
 import type { ToolName } from "../../tools/tools";
 import { drawTool } from "./draw";
 import { eraserTool } from "./erase";
+import { laserTool } from "./laser";
 import { startPan } from "./pan";
 import { selectTool } from "./select";
 import { textTool } from "./text";
@@ -24,6 +25,7 @@ export const TOOL_BEHAVIOURS: Readonly<Record<ToolName, ToolBehaviour>> = {
   sticky: drawTool("sticky"),
   text: textTool,
   eraser: eraserTool,
+  laser: laserTool,
 };
 
 /** The canvas cursor for a tool, with the gesture in progress (if any) and space held. */
