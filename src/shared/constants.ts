@@ -175,9 +175,10 @@ export const LASER_TRAIL_MS = 1_000;
 /** ms. A remote trail fades out over this long once its owner stops sending (lets go, leaves). */
 export const LASER_FADE_MS = 1_000;
 /**
- * Numbers (x, y pairs) in one laser presence payload: 120 points at up to ~12 bytes each is
- * ~1.4 KB of JSON, leaving room under MAX_PRESENCE_BYTES for name, cursor and selection.
+ * Numbers (x, y pairs) in one laser presence payload: 64 points (a second of a 60 Hz mouse) at
+ * up to ~10 bytes a number far from the origin is ~1.3 KB of JSON, leaving room under
+ * MAX_PRESENCE_BYTES for name, cursor, viewport, a small selection and a summon.
  */
-export const LASER_MAX_NUMBERS = 240;
+export const LASER_MAX_NUMBERS = 128;
 /** ms. A summon older than this when it arrives is ignored (a late joiner is not yanked about). */
 export const SUMMON_MAX_AGE_MS = 5_000;
