@@ -8,6 +8,9 @@
  *        second page, and its end lands on B's anchor in the snapshot and in both documents.
  *  [BD3] Concurrently: page 1 moves B while page 2 binds a new arrow to B; both arrows end on
  *        B's edge in the snapshot and in both pages' documents.
+ *  [BD4] The same with page 2 offline (the browser's network switched off): it binds a new
+ *        arrow to B where it last saw B, page 1 moves B, page 2 comes back; the room re-routes
+ *        the new arrow onto B's edge (C12) and every replica agrees.
  *  [LZ5] A view-only visitor's laser (K, drag) shows as a trail on the editor's page, fades out
  *        after the drag, and nothing is stored.
  *  [SM2] "Bring everyone to my view" (presence list button, then the main menu) moves the other
@@ -257,6 +260,63 @@ describe("bindings", () => {
           near(endOf(mine).x, endOf(room).x, 0.01) && near(endOf(mine).y, endOf(room).y, 0.01),
         ).toBe(true);
       }
+    }
+    expect([...one.errors.messages, ...two.errors.messages]).toEqual([]);
+  });
+});
+
+describe("bindings offline", () => {
+  test("[BD4] page 2 binds an arrow to B offline while page 1 moves B: it ends on B's edge everywhere", async () => {
+    const room = uniqueRoomId("bind-offline");
+    const url = `${e2e.server.url}/r/${room}`;
+    const one = await openAs("Ann", url);
+    const two = await openAs("Bo", url);
+    const { b } = await boundPair(one.page, room);
+    await waitFor(async () => (await docShapes(two.page)).length === 3, {
+      message: "page 2 has the three shapes",
+    });
+
+    await two.page.context().setOffline(true);
+    await two.page
+      .locator('[data-testid="connection-status"][data-state="offline"]')
+      .waitFor({ state: "attached" });
+    // Offline, page 2 binds a new arrow to B's bottom edge where it last saw B.
+    await two.page.keyboard.press("a");
+    await dragOnStage(two.page, { x: 700, y: 500 }, { x: 470, y: b.y + b.height + 4 });
+    const offline = await waitFor(
+      async () =>
+        (await docShapes(two.page)).find(
+          (s) => s.type === "arrow" && s.endId === b.id && s.startId === undefined,
+        ),
+      { message: "page 2's offline arrow, bound to B" },
+    );
+    // Meanwhile page 1 moves B 200 lower, and the room stores it.
+    await two.page.keyboard.press("Escape");
+    await one.page.keyboard.press("Escape");
+    await dragOnStage(one.page, { x: 470, y: 165 }, { x: 470, y: 365 });
+    await inSnapshot(
+      room,
+      (shapes) => near(shapes.find((s) => s.id === b.id)?.y, b.y + 200, 2),
+      "B moved in the snapshot",
+    );
+
+    await two.page.context().setOffline(false);
+    const arrows = await inSnapshot(
+      room,
+      (shapes) => {
+        const ids = shapes.filter((s) => s.type === "arrow").map((s) => s.id);
+        return ids.length === 2 && ids.includes(offline.id) && endsOnTargets(shapes, ids) && ids;
+      },
+      "the offline arrow arrived and ends on B where B is now",
+    );
+    const snapshot = await fetchSnapshot(e2e.server.url, room);
+    expect(near(endOf(snapshot.find((s) => s.id === offline.id)!).y, b.y + 200 + b.height, 1)).toBe(
+      true,
+    );
+    for (const page of [one.page, two.page]) {
+      await waitFor(async () => endsOnTargets(await docShapes(page), arrows), {
+        message: "each page's document has both arrows on B",
+      });
     }
     expect([...one.errors.messages, ...two.errors.messages]).toEqual([]);
   });
