@@ -52,7 +52,7 @@ interface PaintProbe {
  * Runs in the page before its scripts: records shapes-layer draws (for the paint time), and
  * offers start()/stop() around an interaction to collect frame times, draw times and long tasks.
  */
-function pageProbe(expectedShapes: number): void {
+export function pageProbe(expectedShapes: number): void {
   type KonvaNode = {
     children?: KonvaNode[];
     name(): string;
@@ -155,7 +155,7 @@ function pageProbe(expectedShapes: number): void {
   };
 }
 
-const bench = <T>(page: Page, fn: string): Promise<T> =>
+export const bench = <T>(page: Page, fn: string): Promise<T> =>
   page.evaluate(`window.__renderBench.${fn}`) as Promise<T>;
 
 async function taskSeconds(cdp: CDPSession): Promise<number> {
@@ -164,7 +164,7 @@ async function taskSeconds(cdp: CDPSession): Promise<number> {
 }
 
 /** Runs `drive` while the page records frames; returns the figures of one table row. */
-async function measure(
+export async function measure(
   page: Page,
   cdp: CDPSession,
   drive: () => Promise<void>,
@@ -206,7 +206,7 @@ async function view(page: Page): Promise<{ x: number; y: number; zoom: number }>
 }
 
 /** Waits until the shapes layer keeps the same node count for SETTLE_MS. */
-async function settle(page: Page): Promise<number> {
+export async function settle(page: Page): Promise<number> {
   let last = -1;
   let since = Date.now();
   return waitFor(

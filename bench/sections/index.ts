@@ -3,6 +3,7 @@
  * exporting a `Section` (run, render, targets; see bench/lib/section.ts) and one line here.
  */
 import type { Section } from "../lib/section";
+import { bindingsSection } from "./bindings";
 import { bundleSection } from "./bundle";
 import { joinSection } from "./join";
 import { memorySection } from "./memory";
@@ -24,6 +25,7 @@ export const SECTIONS: readonly Section[] = [
   representationSection,
   bundleSection,
   renderSection,
+  bindingsSection,
   transportSection,
   resilienceSection,
   scaleSection,

@@ -22,6 +22,7 @@ import { redo } from "./redo";
 import { selectAll } from "./selectAll";
 import { toggleGrid, toggleSnap } from "./snap";
 import { changeFill, changeFontSize, changeStroke, changeStrokeWidth } from "./style";
+import { summonEveryone } from "./summon";
 import { toolActions } from "./tools";
 import type { ActionContext } from "./types";
 import { undo } from "./undo";
@@ -71,6 +72,7 @@ export const ALL_ACTIONS = [
   ...alignActions,
   toggleSnap,
   toggleGrid,
+  summonEveryone,
 ] as const;
 
 export type ActionName = (typeof ALL_ACTIONS)[number]["name"];

@@ -1,10 +1,10 @@
-/** One action per tool (V H R O L A P T S E), made from the tools table the toolbar also reads. */
+/** One action per tool (V H R O D Y L A P T S E K), made from the tools table the toolbar also reads. */
 import { TOOLS, type ToolName, toolForKey } from "../tools/tools";
 import { isPlain } from "./keys";
 import { type Action, defineAction } from "./types";
 
-/** Tools that change nothing: a viewer may still select and pan. */
-const VIEW_TOOLS: ReadonlySet<ToolName> = new Set(["select", "hand"]);
+/** Tools that change nothing: a viewer may still select, pan and point with the laser. */
+const VIEW_TOOLS: ReadonlySet<ToolName> = new Set(["select", "hand", "laser"]);
 
 export type ToolActionName = `tool-${ToolName}`;
 

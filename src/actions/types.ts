@@ -68,6 +68,8 @@ export interface ActionContext {
   readonly clipboard: { text: string | null; pasteEvents: number };
   /** Tells the user something went wrong. */
   alert(message: string): void;
+  /** Asks everyone else in the room to move their camera to this user's (presence). */
+  summon?(): void;
 }
 
 /**

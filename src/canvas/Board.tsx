@@ -23,18 +23,20 @@ import {
   useState,
 } from "react";
 import type { ShapeStore } from "../doc/shapeStore";
+import { LASER_STYLE } from "../presence/laser";
 import type { Shape } from "../shared/schema";
 import type { Rect as Box, Point } from "../tools/geometry";
 import type { ShapeStyle } from "../tools/shapeFactory";
 import type { ToolName } from "../tools/tools";
 import type { EditRequest } from "./gestures/types";
-import { Layer, Rect, Stage, Transformer } from "./konva";
+import { Layer, Line, Rect, Stage, Transformer } from "./konva";
 import { NAIVE_RENDER } from "./renderMode";
 import { ShapeNode } from "./ShapeNode";
 import { useShapeIndex, useShapeNodes } from "./shapeNodes";
 import { useCamera, type ViewSource } from "./useCamera";
 import { useCulling } from "./useCulling";
 import { useGestures } from "./useGestures";
+import { useLaserTrail } from "./useLaserTrail";
 import { useSelectionTransformer } from "./useSelectionTransformer";
 import { useSnapping } from "./useSnapping";
 import { INITIAL_VIEW, screenToCanvas, type View } from "./view";
@@ -82,9 +84,14 @@ interface Props {
   onGesture?: (moving: Shape[] | null) => void;
   /** Whenever the shape this user is drawing changes: the shape so far; null when drawing ends. */
   onDraft?: (draft: Shape | null) => void;
+  /** This user's laser trail (flat canvas points, oldest first) whenever it changes; null when it ends. */
+  onLaser?: (points: number[] | null) => void;
   /** Extra layers drawn above the shapes (other people's cursors and selections). */
   children?: React.ReactNode;
 }
+
+/** The laser line's points prop: a constant, so React never resets what the trail draws. */
+const NO_POINTS: number[] = [];
 
 const ShapesLayer = memo(function ShapesLayer({
   shapes,
@@ -114,6 +121,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
   const shapesLayerRef = useRef<Konva.Layer>(null);
   const dragLayerRef = useRef<Konva.Layer>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
+  const laserLineRef = useRef<Konva.Line>(null);
   const viewRef = useRef<View>(INITIAL_VIEW);
   const [draft, setDraft] = useState<Shape | null>(null);
   const [marquee, setMarquee] = useState<Box | null>(null);
@@ -159,6 +167,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     onMove: culling.schedule,
     onZoom: props.onZoom,
   });
+  const laser = useLaserTrail(laserLineRef, () => propsRef.current.onLaser);
   const gestures = useGestures({
     containerRef,
     transformerRef,
@@ -173,6 +182,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     showDraft: setDraft,
     showMarquee: setMarquee,
     snap: snapping.snap,
+    laser,
   });
   const { updateCursor } = gestures;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the cursor depends on the tool
@@ -246,6 +256,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
             />
           )}
           {snapping.guideNodes}
+          <Line ref={laserLineRef} name="laser-trail" points={NO_POINTS} {...LASER_STYLE} />
           <Transformer
             ref={transformerRef}
             rotateEnabled

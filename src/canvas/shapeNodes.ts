@@ -9,6 +9,7 @@ import { comparePaintOrder, type Shape } from "../shared/schema";
 import { round2 } from "../tools/geometry";
 import type { GrabbedShapes } from "./gestures/types";
 import type { LazyHitGraph } from "./hitGraph";
+import { type ConnectorFollower, followConnectors } from "./liveConnectors";
 import { NAIVE_RENDER } from "./renderMode";
 
 /** Shapes by id: `byId` for this render, `get()` for handlers (the latest list, built once per list). */
@@ -29,6 +30,8 @@ export interface ShapeNodes {
   /** The live geometry of nodes being moved or transformed, as shapes. */
   live(nodes: Konva.Node[]): Shape[];
   grab(ids: readonly string[]): GrabbedShapes;
+  /** The connectors bound to these shapes, to re-route while they move (liveConnectors.ts). */
+  connectors(ids: Iterable<string>): ConnectorFollower;
 }
 
 export function useShapeNodes(refs: {
@@ -105,24 +108,31 @@ export function useShapeNodes(refs: {
       return out;
     };
 
+    const connectors = (ids: Iterable<string>): ConnectorFollower =>
+      followConnectors(refsRef.current.shapesById(), new Set(ids), find);
+
     const grab = (ids: readonly string[]): GrabbedShapes => {
       const held = find(ids).map((node) => ({ node, x: node.x(), y: node.y() }));
       const nodes = held.map((h) => h.node);
+      // Bound arrows bend with the shapes every frame, lifted with them off the board.
+      const bound = connectors(ids);
       return {
-        lift: () => lift(nodes),
+        lift: () => lift([...nodes, ...bound.nodes]),
         moveBy(dx, dy) {
           for (const h of held) h.node.position({ x: h.x + dx, y: h.y + dy });
+          if (bound.count > 0) bound.update(live(nodes));
           (nodes[0]?.getLayer() ?? refsRef.current.shapesLayer.current)?.batchDraw();
         },
         live: () => live(nodes),
         positions: () => nodes.map((n) => ({ id: n.id(), x: round2(n.x()), y: round2(n.y()) })),
         restore() {
           for (const h of held) h.node.position({ x: h.x, y: h.y });
+          bound.restore();
         },
-        drop: () => drop(nodes),
+        drop: () => drop([...nodes, ...bound.nodes]),
       };
     };
 
-    return { find, lift, drop, live, grab };
+    return { find, lift, drop, live, grab, connectors };
   }, []);
 }

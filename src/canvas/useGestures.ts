@@ -62,6 +62,7 @@ export function useGestures(opts: {
   showDraft: (shape: Shape | null) => void;
   showMarquee: (rect: Rect | null) => void;
   snap?: SnapContext;
+  laser: (point: Point | null) => void;
 }) {
   const latest = useRef(opts);
   latest.current = opts;
@@ -134,6 +135,7 @@ export function useGestures(opts: {
       publishMoving: (shapes) => props().onGesture?.(shapes),
       showDraft: (shape) => latest.current.showDraft(shape),
       showMarquee: (rect) => latest.current.showMarquee(rect),
+      laser: (point) => latest.current.laser(point),
       created: (ids, tool) => props().onCreated(ids, tool),
       edit: (request) => props().onEdit(request),
       snap: {

@@ -8,6 +8,7 @@ import type { ShapePatch, ShapeStore } from "../doc/shapeStore";
 import { BOX_TYPES, POINT_TYPES, type Shape } from "../shared/schema";
 import { round2 } from "../tools/geometry";
 import type { ToolName } from "../tools/tools";
+import type { ConnectorFollower } from "./liveConnectors";
 import type { ShapeNodes } from "./shapeNodes";
 
 const ALL_ANCHORS = [
@@ -63,13 +64,22 @@ export function useSelectionTransformer(opts: {
     tr.getLayer()?.batchDraw();
   }, [transformerRef, selection, byId, tool, editingId, readOnly, nodes]);
 
+  /** Connectors bound to the shapes being transformed, found at the first frame. */
+  const followerRef = useRef<ConnectorFollower | null>(null);
   const onTransform = useCallback(() => {
     const tr = transformerRef.current;
+    if (!tr) return;
     const onGesture = latest.current.onGesture;
-    if (tr && onGesture) onGesture(nodes.live(tr.nodes()));
+    followerRef.current ??= nodes.connectors(tr.nodes().map((n) => n.id()));
+    const follower = followerRef.current;
+    if (!onGesture && follower.count === 0) return;
+    const live = nodes.live(tr.nodes());
+    if (follower.count > 0) follower.update(live);
+    onGesture?.(live);
   }, [transformerRef, nodes]);
 
   const onTransformEnd = useCallback(() => {
+    followerRef.current = null;
     const tr = transformerRef.current;
     if (!tr) return;
     const shapes = latest.current.shapesById();

@@ -8,6 +8,8 @@ import type { Awareness } from "y-protocols/awareness";
 import { MAX_COORDINATE } from "../shared/constants";
 import { COLOR_PATTERN, checkShape, SHAPE_ID_PATTERN, type Shape } from "../shared/schema";
 import { DRAW_TOOLS, type ToolName } from "../tools/tools";
+import { LaserSchema } from "./laser";
+import { type Summon, SummonSchema } from "./summon";
 
 export type PeerStatus = "active" | "idle" | "away";
 
@@ -33,6 +35,10 @@ export interface Peer {
   gesture: Map<string, GesturePreview>;
   /** The shape this peer is drawing right now (not in the document yet), or null. */
   draft: Shape | null;
+  /** The laser trail this peer is drawing (flat canvas points, oldest first), or null. */
+  laser: number[] | null;
+  /** This peer's last request to bring everyone to their view, or null. */
+  summon: Summon | null;
 }
 
 /**
@@ -106,6 +112,8 @@ export function parsePeer(clientId: number, raw: unknown): Peer | null {
     status: field(Status, state.status ?? "active", "active"),
     gesture: new Map(Object.entries(field(Gesture, state.gesture ?? {}, {}))),
     draft: parseDraft(clientId, state.draft),
+    laser: field(v.nullable(LaserSchema), state.laser ?? null, null),
+    summon: field(v.nullable(SummonSchema), state.summon ?? null, null),
   };
 }
 

@@ -4,7 +4,8 @@
  * when the gesture ends; the room relays that update before the presence that clears the
  * gesture, so the shape lands without jumping back.
  */
-import { POINT_TYPES, type Shape } from "../shared/schema";
+import { routeConnector } from "../shared/binding";
+import { CONNECTOR_TYPES, POINT_TYPES, type Shape } from "../shared/schema";
 import { shapeBounds, simplifyPoints } from "../tools/geometry";
 import type { GesturePreview, Peer } from "./peers";
 
@@ -18,9 +19,20 @@ export function applyPreviews(shapes: Shape[], peers: readonly Peer[]): Shape[] 
   }
   if (!previews) return shapes;
   const moving = previews;
-  return shapes.map((shape) => {
+  /** Indexes of connectors bound to a moving shape: they bend to follow it. */
+  const bound: number[] = [];
+  const out = shapes.map((shape, i) => {
     const p = moving.get(shape.id);
-    if (!p) return shape;
+    if (!p) {
+      if (
+        CONNECTOR_TYPES.has(shape.type) &&
+        ((shape.startId !== undefined && moving.has(shape.startId)) ||
+          (shape.endId !== undefined && moving.has(shape.endId)))
+      ) {
+        bound.push(i);
+      }
+      return shape;
+    }
     const next: Shape = { ...shape, x: p.x, y: p.y };
     if (p.width !== undefined) next.width = p.width;
     if (p.height !== undefined) next.height = p.height;
@@ -30,6 +42,28 @@ export function applyPreviews(shapes: Shape[], peers: readonly Peer[]): Shape[] 
     }
     return next;
   });
+  return bound.length === 0 ? out : followMoving(out, bound);
+}
+
+/**
+ * Re-routes the connectors at `bound` onto their targets as they are in `shapes` (moving ones
+ * where they are now): one pass to find the targets, then only the bound connectors.
+ */
+function followMoving(shapes: Shape[], bound: readonly number[]): Shape[] {
+  const wanted = new Set<string>();
+  for (const i of bound) {
+    const c = shapes[i]!;
+    if (c.startId !== undefined) wanted.add(c.startId);
+    if (c.endId !== undefined) wanted.add(c.endId);
+  }
+  const targets = new Map<string, Shape>();
+  for (const s of shapes) if (wanted.has(s.id)) targets.set(s.id, s);
+  for (const i of bound) {
+    const c = shapes[i]!;
+    const route = routeConnector(c, targets, 0);
+    if (route) shapes[i] = { ...c, points: route.points };
+  }
+  return shapes;
 }
 
 /** The presence payload for shapes being moved by this tab. */

@@ -218,3 +218,18 @@ export const ROTATION_SNAP_DEG = 15;
 export const ROTATION_SNAP_TOLERANCE_DEG = 5;
 /** degrees. Shift while drawing a line or arrow keeps its angle a multiple of this. */
 export const LINE_ANGLE_STEP_DEG = 45;
+
+// ---- Live collaboration aids (client only) ---------------------------------------------------
+
+/** ms. A laser trail shows where the pointer was for this long (Excalidraw's laser: about 1 s). */
+export const LASER_TRAIL_MS = 1_000;
+/** ms. A remote trail fades out over this long once its owner stops sending (lets go, leaves). */
+export const LASER_FADE_MS = 1_000;
+/**
+ * Numbers (x, y pairs) in one laser presence payload: 64 points (a second of a 60 Hz mouse) at
+ * up to ~10 bytes a number far from the origin is ~1.3 KB of JSON, leaving room under
+ * MAX_PRESENCE_BYTES for name, cursor, viewport, a small selection and a summon.
+ */
+export const LASER_MAX_NUMBERS = 128;
+/** ms. A summon older than this when it arrives is ignored (a late joiner is not yanked about). */
+export const SUMMON_MAX_AGE_MS = 5_000;

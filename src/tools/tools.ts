@@ -26,6 +26,7 @@ export const TOOLS = [
   { name: "sticky", label: "Sticky note", key: "S", draws: true },
   { name: "eraser", label: "Eraser", key: "E" },
   { name: "frame", label: "Frame", key: "F", draws: true },
+  { name: "laser", label: "Laser pointer", key: "K" },
 ] as const satisfies readonly ToolRow[];
 
 export type ToolName = (typeof TOOLS)[number]["name"];

@@ -1,8 +1,10 @@
 /**
  * Everyone else in the room, one entry each, in their colour. Clicking someone follows their
- * viewport until this user pans or zooms; clicking them again stops.
+ * viewport until this user pans or zooms; clicking them again stops. The button after the list
+ * brings everyone to this user's view.
  */
 import type { Peer } from "../presence/peers";
+import { ICONS } from "./icons";
 
 const STATUS_LABEL = { active: "", idle: " (idle)", away: " (away)" } as const;
 
@@ -11,12 +13,15 @@ export function PresenceList({
   more = 0,
   following,
   onFollow,
+  onSummon,
 }: {
   peers: readonly Peer[];
   /** Others in the room whose presence the room does not send this tab (docs/scale.md). */
   more?: number;
   following: number | null;
   onFollow: (clientId: number | null) => void;
+  /** Brings everyone to this user's view; absent when this user may not. */
+  onSummon?: () => void;
 }) {
   if (peers.length === 0 && more === 0) return null;
   return (
@@ -52,6 +57,19 @@ export function PresenceList({
           title={`${more} more in this room`}
         >
           +{more} more
+        </li>
+      )}
+      {onSummon && (
+        <li className="presence-summon">
+          <button
+            type="button"
+            data-testid="summon-everyone"
+            title="Bring everyone to my view"
+            aria-label="Bring everyone to my view"
+            onClick={onSummon}
+          >
+            {ICONS.summon}
+          </button>
         </li>
       )}
     </ul>

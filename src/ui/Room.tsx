@@ -16,6 +16,7 @@ import type { RoomClient } from "../net/types";
 import { applyPreviews } from "../presence/previews";
 import { RemoteCursors } from "../presence/RemoteCursors";
 import { RemoteDrafts } from "../presence/RemoteDrafts";
+import { RemoteLasers } from "../presence/RemoteLasers";
 import { RemoteSelections } from "../presence/RemoteSelections";
 import { LABEL_TYPES, TEXT_TYPES } from "../shared/schema";
 import { DEFAULT_STYLE, type ShapeStyle } from "../tools/shapeFactory";
@@ -56,7 +57,7 @@ export function Room({
   const [user, setUser] = useState<UserIdentity>(loadIdentity);
   const notice = useNotice(client, initialNotice);
   const history = useUndo(store);
-  const { presence, peers, morePeers, following, setFollowing } = usePresenceWiring(
+  const { presence, peers, morePeers, following, setFollowing, summon } = usePresenceWiring(
     client,
     boardRef,
     user,
@@ -73,6 +74,7 @@ export function Room({
     style,
     setStyle,
     setEditing,
+    summon,
   });
   useAutomationHook(client, boardRef, selection);
 
@@ -169,10 +171,12 @@ export function Room({
         onCursor={presence.setCursor}
         onGesture={presence.setGesture}
         onDraft={presence.setDraft}
+        onLaser={presence.setLaser}
       >
         <Layer listening={false} name="remote">
           <RemoteDrafts peers={peers} />
           <RemoteSelections peers={peers} shapesById={shapesById} zoom={zoom} />
+          <RemoteLasers peers={peers} />
         </Layer>
         <RemoteCursors peers={peers} zoom={zoom} />
       </Board>
@@ -225,6 +229,9 @@ export function Room({
           more={morePeers}
           following={following}
           onFollow={setFollowing}
+          onSummon={
+            actions.canRun("summon-everyone") ? () => actions.run("summon-everyone") : undefined
+          }
         />
         <StatusBadge client={client} />
         <ShareButton client={client} />

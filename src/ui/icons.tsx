@@ -86,6 +86,18 @@ export const ICONS = {
       <path d="M8 20h12M4.5 15.5l9-9a2 2 0 012.8 0l2.2 2.2a2 2 0 010 2.8L11 19H8z" />
     </Svg>
   ),
+  laser: (
+    <Svg>
+      <path d="M3 21c3-1 6-4 9-8s5-6 7-7" />
+      <circle cx="19" cy="6" r="2.2" fill="currentColor" />
+    </Svg>
+  ),
+  summon: (
+    <Svg>
+      <circle cx="12" cy="12" r="3" />
+      <path d="M12 2v4M12 18v4M2 12h4M18 12h4" />
+    </Svg>
+  ),
   undo: (
     <Svg>
       <path d="M9 14L4 9l5-5" />

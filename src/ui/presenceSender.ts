@@ -6,7 +6,9 @@
  */
 import throttle from "lodash-es/throttle";
 import type { Awareness } from "y-protocols/awareness";
+import { laserFor } from "../presence/laser";
 import { draftFor, gestureFor } from "../presence/previews";
+import type { Summon } from "../presence/summon";
 import { CURSOR_THROTTLE_MS } from "../shared/constants";
 import type { Shape } from "../shared/schema";
 import type { Point } from "../tools/geometry";
@@ -23,6 +25,10 @@ export interface PresenceSender {
   setDraft(shape: Shape | null): void;
   /** The canvas point at the centre of this user's screen, and their zoom (for followers). */
   setViewport(viewport: { x: number; y: number; zoom: number }): void;
+  /** The laser trail this user is drawing (flat canvas points, oldest first), or null. */
+  setLaser(points: readonly number[] | null): void;
+  /** Asks everyone else to move their camera to this user's (src/presence/summon.ts). */
+  summon(request: Summon): void;
   destroy(): void;
 }
 
@@ -49,6 +55,11 @@ export function createPresenceSender(awareness: Awareness): PresenceSender {
     (viewport: { x: number; y: number; zoom: number }) =>
       awareness.setLocalStateField("viewport", viewport),
     CURSOR_THROTTLE_MS * 2,
+    options,
+  );
+  const sendLaser = throttle(
+    (points: readonly number[]) => awareness.setLocalStateField("laser", laserFor(points)),
+    CURSOR_THROTTLE_MS,
     options,
   );
   return {
@@ -85,7 +96,18 @@ export function createPresenceSender(awareness: Awareness): PresenceSender {
       sendDraft(shape);
     },
     setViewport: (viewport) => sendViewport(viewport),
+    setLaser: (points) => {
+      if (points === null || points.length < 2) {
+        // The trail ended: others fade what they have; a pending frame must not restart it.
+        sendLaser.cancel();
+        if (awareness.getLocalState()?.laser) awareness.setLocalStateField("laser", null);
+        return;
+      }
+      sendLaser(points);
+    },
+    summon: (request) => awareness.setLocalStateField("summon", request),
     destroy: () => {
+      sendLaser.cancel();
       sendCursor.cancel();
       sendGesture.cancel();
       sendDraft.cancel();

@@ -2,12 +2,13 @@
  * This user's presence (name, cursor, selection, viewport, activity) going out, other people's
  * coming in, and follow mode: copying someone's viewport until this user moves the camera.
  */
-import { type RefObject, useEffect, useMemo, useRef, useState } from "react";
+import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { BoardHandle } from "../canvas/Board";
 import type { RoomClient } from "../net/types";
 import { trackActivity } from "../presence/activity";
 import { cameraFollowing, viewportOf } from "../presence/follow";
 import type { Peer } from "../presence/peers";
+import { SummonInbox } from "../presence/summon";
 import { usePeers } from "../presence/usePeers";
 import { usePresenceCount } from "../presence/usePresenceCount";
 import type { UserIdentity } from "./identity";
@@ -21,6 +22,8 @@ export interface PresenceWiring {
   /** The awareness client id this user follows, if any. */
   following: number | null;
   setFollowing: (clientId: number | null) => void;
+  /** Asks everyone else to move their camera to this user's. */
+  summon: () => void;
 }
 
 export function usePresenceWiring(
@@ -75,5 +78,28 @@ export function usePresenceWiring(
     if (camera) board.followView(camera);
   }, [following, peers, boardRef]);
 
-  return { presence, peers, morePeers, following, setFollowing };
+  // Bring everyone to my view: our viewport, stamped, for every receiver to obey once.
+  const summon = useCallback(() => {
+    const board = boardRef.current;
+    if (!board) return;
+    const { width, height } = board.size();
+    presence.summon({ ...viewportOf(board.getView(), width, height), at: Date.now() });
+  }, [presence, boardRef]);
+
+  // Someone summoned everyone: jump to their view once (and stop following anyone else).
+  const inbox = useMemo(() => new SummonInbox(), []);
+  useEffect(() => {
+    const request = inbox.take(peers, Date.now());
+    const board = boardRef.current;
+    if (!request || !board) return;
+    setFollowing(null);
+    const { width, height } = board.size();
+    board.followView({
+      x: width / 2 - request.x * request.zoom,
+      y: height / 2 - request.y * request.zoom,
+      zoom: request.zoom,
+    });
+  }, [inbox, peers, boardRef]);
+
+  return { presence, peers, morePeers, following, setFollowing, summon };
 }

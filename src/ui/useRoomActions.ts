@@ -31,6 +31,8 @@ export interface RoomState {
   style: ShapeStyle;
   setStyle: Dispatch<SetStateAction<ShapeStyle>>;
   setEditing: Dispatch<SetStateAction<EditState | null>>;
+  /** Asks everyone else to move their camera to this user's. */
+  summon?: () => void;
 }
 
 export function useRoomActions(state: RoomState): { actions: RoomActions; readOnly: boolean } {
@@ -54,6 +56,7 @@ export function useRoomActions(state: RoomState): { actions: RoomActions; readOn
       textHeight: textBoxHeight,
       clipboard: { text: null, pasteEvents: 0 },
       alert: (message) => window.alert(message),
+      summon: () => latest.current.summon?.(),
     });
     manager.readOnly = client.getStatus().readOnly;
     return manager;

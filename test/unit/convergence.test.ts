@@ -25,6 +25,10 @@
  *        empty (C7).
  *  [CV7] Groups and frames: peers group, ungroup, put shapes in frames, move children and delete
  *        frames concurrently; at the end no shape keeps a `frameId` naming a missing frame (C13).
+ *  Bindings (issue 11), a separate seeded run whose peers create boxes and arrows, bind arrow
+ *  ends to random shapes, move shapes and delete them, through ShapeStore as the app does:
+ *  [CV8] After sync every replica and the room agree, every bound end lies within 0.5 units of
+ *        its target's anchor, and no binding names a missing shape (C12, C13).
  *
  * SEEDS=n (env CONVERGENCE_SEEDS) runs more seeds; a failure prints its seed and op log.
  */
@@ -37,8 +41,9 @@ import { groupPatches, ungroupPatches } from "../../src/doc/diagram";
 import { LOCAL_ORIGIN } from "../../src/doc/origin";
 import { ShapeStore } from "../../src/doc/shapeStore";
 import type { ZMove } from "../../src/doc/zorder";
+import { anchorPoint } from "../../src/shared/binding";
 import { checkEntry, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
-import { SHAPE_TYPES, type ShapeType } from "../../src/shared/schema";
+import { SHAPE_TYPES, type Shape, type ShapeType } from "../../src/shared/schema";
 import { type SeededRandom, seededRandom } from "../helpers/prng";
 import {
   decodeFrame,
@@ -553,6 +558,122 @@ function runSeed(seed: number, opCount: number, tally: Tally): void {
   }
 }
 
+/** One random binding-world operation: create, bind, move, delete, (dis)connect. */
+function randomBindingOp(w: World, peer: Peer): string {
+  const { rng } = w;
+  const store = peer.store;
+  const me = `p${peer.index}`;
+  const shapes = store.read();
+  const roll = rng.int(100);
+  if (roll < 6) {
+    if (peer.online) {
+      peer.disconnect();
+      return `${me} disconnect`;
+    }
+    peer.connect();
+    return `${me} reconnect`;
+  }
+  if (roll < 26 || shapes.length < 2) {
+    const type = rng.pick<ShapeType>(["rect", "ellipse", "diamond", "triangle", "arrow", "arrow"]);
+    const {
+      id: _id,
+      z: _z,
+      ...shape
+    } = validShape(type, "new", {
+      x: rng.int(1000),
+      y: rng.int(1000),
+      ...(type === "arrow" ? { points: [0, 0, rng.int(300) - 150, rng.int(300) - 150] } : {}),
+    });
+    const [id] = store.create([shape]);
+    return `${me} create ${type} ${id}`;
+  }
+  if (roll < 56) {
+    const arrows = shapes.filter((s) => s.type === "arrow");
+    const targets = shapes.filter((s) => s.type !== "arrow");
+    if (arrows.length === 0 || targets.length === 0) return `${me} noop`;
+    const arrow = rng.pick(arrows);
+    const target = rng.pick(targets);
+    const end = rng.pick(["start", "end"] as const);
+    const anchor = { x: rng.int(11) / 10, y: rng.int(11) / 10 };
+    store.update([{ id: arrow.id, [`${end}Id`]: target.id, [`${end}Anchor`]: anchor }]);
+    return `${me} bind ${arrow.id}.${end} -> ${target.id} (${anchor.x}, ${anchor.y})`;
+  }
+  if (roll < 86) {
+    const shape = rng.pick(shapes);
+    const patch: Partial<Shape> & { id: string } = {
+      id: shape.id,
+      x: rng.int(2000) - 1000,
+      y: rng.int(2000) - 1000,
+    };
+    if (shape.type !== "arrow" && rng.chance(0.3)) patch.width = 10 + rng.int(300);
+    if (shape.type !== "arrow" && rng.chance(0.2)) patch.rotation = rng.int(360);
+    store.update([patch]);
+    return `${me} move ${shape.id}`;
+  }
+  const victim = rng.pick(shapes);
+  store.remove([victim.id]);
+  return `${me} delete ${victim.id}`;
+}
+
+/** [CV8] on one replica's shapes: bound ends on their anchors, no binding to a missing shape. */
+function checkBindings(shapes: readonly Shape[], who: string): void {
+  const byId = new Map(shapes.map((s) => [s.id, s]));
+  for (const s of shapes) {
+    for (const end of ["start", "end"] as const) {
+      const ref = s[`${end}Id`];
+      if (ref === undefined) continue;
+      const target = byId.get(ref);
+      expect(target, `[CV8] ${who}: ${s.id}.${end} names missing ${ref}`).toBeDefined();
+      const anchor = s[`${end}Anchor`]!;
+      const want = anchorPoint(target!, anchor);
+      const i = end === "start" ? 0 : s.points.length - 2;
+      // Connectors are never rotated here, so an end is (x, y) + its point.
+      const got = { x: s.x + s.points[i]!, y: s.y + s.points[i + 1]! };
+      expect(
+        Math.hypot(got.x - want.x, got.y - want.y),
+        `[CV8] ${who}: ${s.id}.${end} is off ${ref}'s anchor`,
+      ).toBeLessThanOrEqual(0.5);
+    }
+  }
+}
+
+/** The bindings run: returns how many bound ends the final document holds. */
+function runBindingSeed(seed: number, opCount: number): number {
+  const rng = seededRandom(seed);
+  const scheduler = new FakeScheduler();
+  const room = new RoomServer({ store: new ChunkedSnapshotStore(new MemoryStorage()), scheduler });
+  const net = new Network(rng);
+  const log: string[] = [];
+  const peers = Array.from({ length: 2 + rng.int(3) }, (_, i) => new Peer(i, room, net, log));
+  const w: World = { room, peers, net, rng, log, scheduler };
+  try {
+    for (const p of peers) p.connect();
+    for (let op = 0; op < opCount; op++) {
+      log.push(randomBindingOp(w, rng.pick(peers)));
+      const deliveries = rng.int(6);
+      for (let i = 0; i < deliveries; i++) deliverOne(w);
+      scheduler.advance(10);
+    }
+    for (const p of peers) p.connect();
+    for (let guard = 0; deliverOne(w); guard++) {
+      if (guard > 100_000) throw new Error("network did not drain");
+    }
+    const roomShapes = readShapes(room.doc);
+    checkBindings(roomShapes, "room");
+    for (const p of peers) {
+      expect(p.closes, `[CV3] peer ${p.index} closed`).toEqual([]);
+      expect(readShapes(p.doc), `[CV8] peer ${p.index} readShapes`).toEqual(roomShapes);
+      checkBindings(readShapes(p.doc), `peer ${p.index}`);
+    }
+    return roomShapes.reduce((n, s) => n + (s.startId ? 1 : 0) + (s.endId ? 1 : 0), 0);
+  } catch (error) {
+    console.error(`binding convergence failed: seed=${seed} ops=${opCount}\n${log.join("\n")}`);
+    throw error;
+  } finally {
+    room.destroy();
+  }
+}
+
 const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 50);
 const OPS = Number(process.env.CONVERGENCE_OPS ?? 60);
 
@@ -607,6 +728,14 @@ describe("convergence", () => {
     expect(sent.filter((f) => typeof f === "string" && f.includes('"type":"error"'))).toEqual([]);
     room.destroy();
   });
+
+  it(`[CV8] ${SEEDS} seeds × ${OPS} ops binding, moving and deleting keep every bound end on its shape`, () => {
+    const base = Number(process.env.CONVERGENCE_BASE_SEED ?? 1);
+    let bound = 0;
+    for (let s = 0; s < SEEDS; s++) bound += runBindingSeed(20_000 + base + s, OPS);
+    // The generator really leaves bindings behind to check (not only deleted or unbound ones).
+    if (SEEDS >= 20) expect(bound).toBeGreaterThan(SEEDS);
+  }, 30_000);
 
   it("[CV1]-[CV7] a long run (5 seeds × 300 ops) converges", () => {
     for (let s = 0; s < 5; s++) runSeed(10_000 + s, 300, newTally());

@@ -1,7 +1,7 @@
 /**
  * Canvas gestures (src/canvas/gestures, docs/architecture.md "Canvas and gestures") in Node,
  * against a fake GestureContext over a real ShapeStore: each gesture's main path and its cancel
- * (Escape). Rules G1–G9 are listed in docs/architecture.md. The fake hit-tests shapes by their
+ * (Escape). Rules G1–G13 are listed in docs/architecture.md. The fake hit-tests shapes by their
  * bounds and moves "pictures" in a map, standing in for Konva nodes.
  */
 import { beforeEach, describe, expect, test } from "vitest";
@@ -38,6 +38,7 @@ class FakeBoard {
   moving: (Shape[] | null)[] = [];
   drafts: (Shape | null)[] = [];
   marquees: (Rect | null)[] = [];
+  lasers: (Point | null)[] = [];
   created: { ids: string[]; tool: ToolName }[] = [];
   edits: EditRequest[] = [];
 
@@ -152,6 +153,7 @@ class FakeBoard {
       publishMoving: (shapes) => this.moving.push(shapes),
       showDraft: (shape) => this.drafts.push(shape),
       showMarquee: (rect) => this.marquees.push(rect),
+      laser: (point) => this.lasers.push(point),
       created: (ids, tool) => this.created.push({ ids, tool }),
       edit: (request) => this.edits.push(request),
     };
@@ -457,6 +459,22 @@ describe("text", () => {
       { kind: "existing", id: box },
       { kind: "new", at: { x: 700, y: 50 } },
     ]);
+  });
+});
+
+describe("laser (issue 11)", () => {
+  test("G12 the laser follows the pointer while pressed, ends its trail on up or cancel, writes nothing, works view-only", () => {
+    board.readOnly = true;
+    const before = board.shapes().length;
+    const g = TOOL_BEHAVIOURS.laser.start(ctx, at(10, 10), ctx.hitTest({ x: 10, y: 10 }))!;
+    g.pointerMove(at(20, 15));
+    g.pointerUp(at(30, 20));
+    expect(board.lasers).toEqual([{ x: 10, y: 10 }, { x: 20, y: 15 }, { x: 30, y: 20 }, null]);
+    const h = TOOL_BEHAVIOURS.laser.start(ctx, at(50, 50), ctx.hitTest({ x: 50, y: 50 }))!;
+    h.cancel();
+    expect(board.lasers.slice(-2)).toEqual([{ x: 50, y: 50 }, null]);
+    expect(board.shapes().length).toBe(before);
+    expect(board.created).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import type { ToolName } from "../../tools/tools";
 import { drawTool } from "./draw";
 import { eraserTool } from "./erase";
 import { frameTool } from "./frame";
+import { laserTool } from "./laser";
 import { startPan } from "./pan";
 import { selectTool } from "./select";
 import { textTool } from "./text";
@@ -26,6 +27,7 @@ export const TOOL_BEHAVIOURS: Readonly<Record<ToolName, ToolBehaviour>> = {
   text: textTool,
   eraser: eraserTool,
   frame: frameTool,
+  laser: laserTool,
 };
 
 /** The canvas cursor for a tool, with the gesture in progress (if any) and space held. */

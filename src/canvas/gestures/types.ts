@@ -96,6 +96,8 @@ export interface GestureContext {
   /** The shape being drawn (shown locally and to others), or null. */
   showDraft(shape: Shape | null): void;
   showMarquee(rect: Rect | null): void;
+  /** The laser pointer is at this canvas point (shown locally and to others); null ends its trail. */
+  laser(point: Point | null): void;
   /** A shape was drawn: the owner switches tools and selects it. */
   created(ids: string[], tool: ToolName): void;
   edit(request: EditRequest): void;
