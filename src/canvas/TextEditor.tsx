@@ -4,7 +4,7 @@
  * one note merge); a remote edit during typing updates the textarea and keeps the caret in place.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import { LOCAL_ORIGIN } from "../doc/origin";
 import type { NewShape, ShapeStore } from "../doc/shapeStore";
 import { mapCaret } from "../doc/textDiff";
@@ -37,8 +37,9 @@ export function TextEditor({ store, board, target, onDone }: Props) {
   const pad = isSticky ? STICKY_PADDING : 0;
   const fontSize = shape.fontSize;
   const lineHeight = isSticky ? STICKY_LINE_HEIGHT : TEXT_LINE_HEIGHT;
+  // A compact shape has no Y.Text until the effect below makes one: start from its text.
   const [initial] = useState(() =>
-    existingId ? (store.textOf(existingId)?.toString() ?? "") : "",
+    existingId ? (store.textOf(existingId)?.toString() ?? shape.text) : "",
   );
   const doneRef = useRef(false);
 
@@ -80,7 +81,8 @@ export function TextEditor({ store, board, target, onDone }: Props) {
   // Remote edits to the text while we type.
   useEffect(() => {
     if (!existingId) return;
-    const ytext: Y.Text | null = store.textOf(existingId);
+    // Turns a compact shape into a Y.Map now, so remote typing merges from the first keystroke.
+    const ytext: Y.Text | null = store.editText(existingId);
     if (!ytext) return;
     const onChange = (event: Y.YTextEvent) => {
       if (event.transaction.origin === LOCAL_ORIGIN) return;
@@ -117,7 +119,9 @@ export function TextEditor({ store, board, target, onDone }: Props) {
       // Height joins the typing's undo step (within the capture window), then the step closes.
       store.doc.transact(() => {
         const map = store.shapes.get(id);
-        if (map && !isSticky && map.get("height") !== height) map.set("height", height);
+        if (map instanceof Y.Map && !isSticky && map.get("height") !== height) {
+          map.set("height", height);
+        }
       }, LOCAL_ORIGIN);
     }
     store.endStep();
