@@ -180,7 +180,7 @@ export class ShapeStore {
   }
 
   private applyPatch(id: string, changes: Partial<Shape>): void {
-    if (Object.values(changes).every((v) => v === undefined)) return;
+    if (this.changesNothing(id, changes)) return;
     const map = this.editable(id);
     if (!map) return;
     const type = map.get("type") as Shape["type"];
@@ -206,6 +206,18 @@ export class ShapeStore {
       }
       if (!sameValue(map.get(key), value)) map.set(key, value);
     }
+  }
+
+  /** True when `changes` would leave a compact shape as it is: it then stays compact. */
+  private changesNothing(id: string, changes: Partial<Shape>): boolean {
+    const entry: unknown = this.shapes.get(id);
+    if (!isCompact(entry)) return Object.values(changes).every((v) => v === undefined);
+    const result = checkEntry(id, entry);
+    if (result.status === "remove") return true;
+    const shape = result.shape;
+    return Object.entries(changes).every(
+      ([k, v]) => v === undefined || sameValue(shape[k as keyof Shape], v),
+    );
   }
 
   /** Diagramming keys: the default value deletes the key (docs/schema.md: absent = default). */

@@ -132,6 +132,9 @@ describe("ShapeStore and compact shapes", () => {
     doc.on("afterTransaction", (tr: Y.Transaction) => {
       if (tr.origin === LOCAL_ORIGIN && tr.changed.size > 0) transactions++;
     });
+    // An edit that changes nothing leaves the shape compact.
+    store.update([{ id, x: 3, y: 3, width: 100 }]);
+    expect(raw.get(id)).toBe(before);
     store.update([{ id, x: 999, fill: "#ff0000" }]);
     expect(transactions).toBe(1);
     const map = raw.get(id);
