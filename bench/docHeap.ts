@@ -7,10 +7,11 @@
  *
  * - "y-map per shape" is today's schema: one Y.Map per shape, defaults left out.
  * - "packed geometry": one Y.Map per shape, but x, y, width, height in one array value.
- * - "plain value": the whole shape as one plain JSON value in `shapes` (no nested map).
+ * - "plain value": the whole shape as one plain JSON value in `shapes` (no nested map): what
+ *   compact shapes store (`shapeToCompact`, docs/schema.md), so "compact" needs no row of its own.
  */
 import * as Y from "yjs";
-import { getShapes, shapeToYMap } from "../src/shared/doc";
+import { getShapes, shapeToCompact, shapeToYMap } from "../src/shared/doc";
 import type { Shape } from "../src/shared/schema";
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -44,8 +45,7 @@ const WRITERS: Record<string, Writer> = {
     m.set("z", s.z);
     map.set(s.id, m);
   },
-  "plain value": (map, s) =>
-    map.set(s.id, { type: s.type, x: s.x, y: s.y, width: s.width, height: s.height, z: s.z }),
+  "plain value": (map, s) => map.set(s.id, shapeToCompact(s)),
 };
 
 const representation = process.argv[3] ?? "y-map per shape";

@@ -1,14 +1,15 @@
 /**
  * Document benchmarks (issue 7), each beside a baseline measured in the same run:
- *  - join: a Node client syncing an open room of N shapes (baseline: stock y-partykit room);
+ *  - join: a Node client syncing an open room of N shapes (baseline: stock y-partykit room), and
+ *    our room with N compact shapes (issue 13, docs/schema.md "Compact shapes");
  *  - propagation: one of 10 clients edits, time until all others have it (baseline: stock room);
  *  - memory: what an open room of N shapes adds to the server's resident memory (baseline: stock
- *    room);
+ *    room), and ours with N compact shapes;
  *  - size: bytes per shape, bytes a drag adds (baseline: writing every frame of the drag), and
  *    the history left after 10,000 committed moves.
  */
 import * as Y from "yjs";
-import { getShapes } from "../src/shared/doc";
+import { getShapes, shapeToCompact, shapeToYMap } from "../src/shared/doc";
 import { type DevServer, startDevServer } from "../test/helpers/devServer";
 import { addShapes, makeShape } from "../test/helpers/shapes";
 import { waitFor } from "../test/helpers/wait";
@@ -18,6 +19,11 @@ import { fmt, percentile } from "./lib/table";
 
 export type Row = Record<string, string | number>;
 type Party = "main" | "stock";
+/**
+ * How the board's shapes are stored: one Y.Map each (what drawing by hand writes), or compact,
+ * one plain value each (what an import or a big paste writes, docs/schema.md).
+ */
+export type Representation = "Y.Map" | "compact";
 const LABEL: Record<Party, string> = { main: "sketchroom", stock: "stock y-partykit" };
 const BENCH_CONFIG = "bench/partykit.bench.json";
 
@@ -47,21 +53,24 @@ async function fillRoom(
   room: string,
   writer: Peer,
   n: number,
+  representation: Representation = "Y.Map",
 ): Promise<void> {
+  const write = representation === "compact" ? shapeToCompact : shapeToYMap;
   for (let i = 0; i < n; i += 250) {
-    addShapes(
-      writer.doc,
-      Array.from({ length: Math.min(250, n - i) }, (_, k) =>
-        makeShape({
-          id: `s${i + k}`,
-          x: ((i + k) % 100) * 30,
-          y: Math.floor((i + k) / 100) * 30,
+    writer.doc.transact(() => {
+      const map = getShapes(writer.doc) as Y.Map<unknown>;
+      for (let k = i; k < Math.min(i + 250, n); k++) {
+        const shape = makeShape({
+          id: `s${k}`,
+          x: (k % 100) * 30,
+          y: Math.floor(k / 100) * 30,
           width: 20,
           height: 20,
-          z: `a${i + k}`,
-        }),
-      ),
-    );
+          z: `a${k}`,
+        });
+        map.set(shape.id, write(shape));
+      }
+    });
   }
   const check = await connectPeer(partyUrl(server, party), room, { control: party === "main" });
   await check.waitFor(() => getShapes(check.doc).size === n, { timeout: 60_000, interval: 50 });
@@ -75,10 +84,11 @@ export async function seedRoom(
   party: Party,
   room: string,
   n: number,
+  representation: Representation = "Y.Map",
 ): Promise<void> {
   const writer = await holdRoom(server, party, room);
   try {
-    await fillRoom(server, party, room, writer, n);
+    await fillRoom(server, party, room, writer, n, representation);
   } finally {
     await writer.close();
   }
@@ -95,35 +105,57 @@ async function timeJoin(server: DevServer, party: Party, room: string, n: number
   return ms;
 }
 
+/** Every size with both rooms as Y.Maps, then every compact size in our room alone. */
+function runs(sizes: number[], compactSizes: number[]) {
+  return [
+    ...sizes.flatMap((n) =>
+      (["main", "stock"] as Party[]).map((party) => ({
+        n,
+        party,
+        representation: "Y.Map" as Representation,
+      })),
+    ),
+    ...compactSizes.map((n) => ({
+      n,
+      party: "main" as Party,
+      representation: "compact" as Representation,
+    })),
+  ];
+}
+
 /**
  * Join time into a warm room: the writer who drew the board stays connected while others join,
  * for both rooms alike. One untimed join first, so neither room's first-join costs (code paths
- * warming up, a first encode) land in the figures.
+ * warming up, a first encode) land in the figures. Compact boards (issue 13) are measured in our
+ * room only: the stock room has no schema to hold them to.
  */
-export async function joinBenchmark(sizes: number[], joins = 5): Promise<Row[]> {
+export async function joinBenchmark(
+  sizes: number[],
+  joins = 5,
+  compactSizes: number[] = [],
+): Promise<Row[]> {
   const rows: Row[] = [];
   const server = await startDevServer({ config: BENCH_CONFIG });
   try {
-    for (const n of sizes) {
-      for (const party of ["main", "stock"] as Party[]) {
-        const room = roomName(`join${n}`);
-        const holder = await holdRoom(server, party, room);
-        try {
-          await fillRoom(server, party, room, holder, n);
-          await timeJoin(server, party, room, n);
-          const times: number[] = [];
-          for (let j = 0; j < joins; j++) times.push(await timeJoin(server, party, room, n));
-          times.sort((a, b) => a - b);
-          rows.push({
-            room: LABEL[party],
-            shapes: n,
-            joins,
-            median_ms: fmt(percentile(times, 50)),
-            max_ms: fmt(times.at(-1)!),
-          });
-        } finally {
-          await holder.close();
-        }
+    for (const { n, party, representation } of runs(sizes, compactSizes)) {
+      const room = roomName(`join${n}`);
+      const holder = await holdRoom(server, party, room);
+      try {
+        await fillRoom(server, party, room, holder, n, representation);
+        await timeJoin(server, party, room, n);
+        const times: number[] = [];
+        for (let j = 0; j < joins; j++) times.push(await timeJoin(server, party, room, n));
+        times.sort((a, b) => a - b);
+        rows.push({
+          room: LABEL[party],
+          representation,
+          shapes: n,
+          joins,
+          median_ms: fmt(percentile(times, 50)),
+          max_ms: fmt(times.at(-1)!),
+        });
+      } finally {
+        await holder.close();
       }
     }
   } finally {
@@ -231,31 +263,33 @@ async function steadyRss(server: DevServer): Promise<number> {
  * loaded and stays loaded), memory is taken; that client draws `n` shapes and a second client
  * joins and leaves; memory is taken again with the first client still connected.
  */
-export async function memoryBenchmark(sizes: number[]): Promise<Row[]> {
+export async function memoryBenchmark(
+  sizes: number[],
+  compactSizes: number[] = [],
+): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const n of sizes) {
-    for (const party of ["main", "stock"] as Party[]) {
-      const server = await startDevServer({ config: BENCH_CONFIG });
+  for (const { n, party, representation } of runs(sizes, compactSizes)) {
+    const server = await startDevServer({ config: BENCH_CONFIG });
+    try {
+      const room = roomName("mem");
+      const holder = await holdRoom(server, party, room);
       try {
-        const room = roomName("mem");
-        const holder = await holdRoom(server, party, room);
-        try {
-          const before = await steadyRss(server);
-          await fillRoom(server, party, room, holder, n);
-          const after = await steadyRss(server);
-          rows.push({
-            room: LABEL[party],
-            shapes: n,
-            rss_before_mb: fmt(before / 2 ** 20),
-            rss_after_mb: fmt(after / 2 ** 20),
-            added_mb: fmt((after - before) / 2 ** 20),
-          });
-        } finally {
-          await holder.close();
-        }
+        const before = await steadyRss(server);
+        await fillRoom(server, party, room, holder, n, representation);
+        const after = await steadyRss(server);
+        rows.push({
+          room: LABEL[party],
+          representation,
+          shapes: n,
+          rss_before_mb: fmt(before / 2 ** 20),
+          rss_after_mb: fmt(after / 2 ** 20),
+          added_mb: fmt((after - before) / 2 ** 20),
+        });
       } finally {
-        await server.dispose();
+        await holder.close();
       }
+    } finally {
+      await server.dispose();
     }
   }
   return rows;

@@ -1,6 +1,9 @@
 /**
- * Rendering benchmark (issue 7): a 10,000-shape room in headless Chromium, the optimized canvas
- * beside the naive one (`/r/<room>?render=naive`, see src/canvas/renderMode.ts) in the same run.
+ * Rendering benchmark (issue 7): a 10,000-shape room (BENCH_RENDER_SHAPES) in headless Chromium,
+ * the optimized canvas beside the naive one (`/r/<room>?render=naive`, see
+ * src/canvas/renderMode.ts) in the same run; then (issue 13) the optimized canvas alone on a
+ * board of 50,000 compact shapes (BENCH_RENDER_COMPACT_SHAPES, 0 skips it): paint and pan/zoom
+ * only, so the section does not double its time.
  *
  *  - paint: navigation → the first shapes-layer draw that holds the whole visible board;
  *  - pan/zoom: ~3 s of wheel pans and ctrl+wheel zooms;
@@ -16,10 +19,25 @@ import type { CDPSession, Page } from "playwright-core";
 import { launchBrowser } from "../test/helpers/browser";
 import { type DevServer, startDevServer } from "../test/helpers/devServer";
 import { waitFor } from "../test/helpers/wait";
-import { type Row, seedRoom } from "./document";
+import { type Representation, type Row, seedRoom } from "./document";
 import { fmt, percentile } from "./lib/table";
 
-const SHAPES = 10_000;
+/** The board both variants are measured on (issue 7's figures are for 10,000). */
+export const RENDER_SHAPES = Number(process.env.BENCH_RENDER_SHAPES ?? 10_000);
+/** The compact board of issue 13, optimized canvas only. */
+export const RENDER_COMPACT_SHAPES = Number(process.env.BENCH_RENDER_COMPACT_SHAPES ?? 50_000);
+
+const count = (n: number) => n.toLocaleString("en-US");
+/** Scenario names carry the board's size, so rows of different sizes never mix. */
+export const scenarios = (n: number, representation: Representation = "Y.Map") => {
+  const compact = representation === "compact" ? " compact" : "";
+  return {
+    paint: `paint ${count(n)}${compact} (ms)`,
+    pan: compact ? `pan + zoom, ${count(n)}${compact}` : "pan + zoom",
+    drag: `drag 1 of ${count(n)}`,
+    allInView: `all ${count(n)} in view, pans`,
+  };
+};
 /** The seeded grid: 100 columns, one shape every 30 canvas units, 20 × 20 each. */
 const GRID_COLUMNS = 100;
 const GRID_STEP = 30;
@@ -223,7 +241,7 @@ export async function settle(page: Page): Promise<number> {
   );
 }
 
-async function paintTime(page: Page): Promise<{ ms: number; nodes: number }> {
+async function paintTime(page: Page, shapes: number): Promise<{ ms: number; nodes: number }> {
   await waitFor(
     () =>
       page.evaluate(
@@ -233,13 +251,13 @@ async function paintTime(page: Page): Promise<{ ms: number; nodes: number }> {
               __sketchroom?: { doc: { getMap(name: string): { size: number } } };
             }
           ).__sketchroom?.doc.getMap("shapes").size === n,
-        SHAPES,
+        shapes,
       ),
     { timeout: 60_000, interval: 20, message: "the page to hold every shape" },
   );
   const nodes = await settle(page);
   const probe = await bench<PaintProbe>(page, "paint()");
-  const first = probe.draws.find((d) => d.docShapes === SHAPES && d.nodes === nodes);
+  const first = probe.draws.find((d) => d.docShapes === shapes && d.nodes === nodes);
   return { ms: first?.t ?? Number.NaN, nodes };
 }
 
@@ -260,17 +278,33 @@ async function panAndZoom(page: Page): Promise<void> {
   }
 }
 
-async function dragOne(page: Page): Promise<string> {
+/** The grid shape nearest the middle of the screen, and where it is on screen. */
+async function middleShape(page: Page, shapes: number) {
   const v = await view(page);
-  // The shape nearest the middle of the screen.
   const cx = (640 - v.x) / v.zoom;
   const cy = (400 - v.y) / v.zoom;
-  const clamp = (n: number) => Math.max(0, Math.min(GRID_COLUMNS - 1, n));
-  const col = clamp(Math.round((cx - GRID_SIZE / 2) / GRID_STEP));
-  const row = clamp(Math.round((cy - GRID_SIZE / 2) / GRID_STEP));
-  const id = `s${row * GRID_COLUMNS + col}`;
-  const sx = (col * GRID_STEP + GRID_SIZE / 2) * v.zoom + v.x;
-  const sy = (row * GRID_STEP + GRID_SIZE / 2) * v.zoom + v.y;
+  const clamp = (n: number, max: number) => Math.max(0, Math.min(max - 1, n));
+  const col = clamp(Math.round((cx - GRID_SIZE / 2) / GRID_STEP), GRID_COLUMNS);
+  // A smaller board (BENCH_RENDER_SHAPES) has fewer full rows.
+  const row = clamp(
+    Math.round((cy - GRID_SIZE / 2) / GRID_STEP),
+    Math.floor(shapes / GRID_COLUMNS),
+  );
+  return {
+    id: `s${row * GRID_COLUMNS + col}`,
+    sx: (col * GRID_STEP + GRID_SIZE / 2) * v.zoom + v.x,
+    sy: (row * GRID_STEP + GRID_SIZE / 2) * v.zoom + v.y,
+  };
+}
+
+async function dragOne(page: Page, shapes: number): Promise<string> {
+  let { id, sx, sy } = await middleShape(page, shapes);
+  if (sx < 0 || sx > 1280 || sy < 0 || sy > 800) {
+    // The pans left a small board off screen: zoom to fit, then pick again.
+    await page.keyboard.press("Shift+Digit1");
+    await settle(page);
+    ({ id, sx, sy } = await middleShape(page, shapes));
+  }
   await page.mouse.move(sx, sy);
   await page.mouse.down();
   for (let i = 1; i <= DRAG_MOVES; i++) {
@@ -291,21 +325,32 @@ async function smallPans(page: Page): Promise<void> {
   }
 }
 
-async function runVariant(server: DevServer, variant: Variant): Promise<Row[]> {
+/**
+ * One browser on one board. `full`: every scenario; otherwise paint and pan/zoom only (the
+ * 50,000-shape compact run).
+ */
+async function runVariant(
+  server: DevServer,
+  variant: Variant,
+  shapes: number,
+  representation: Representation = "Y.Map",
+  full = true,
+): Promise<Row[]> {
+  const names = scenarios(shapes, representation);
   // A room per variant: the drag writes to the document.
   const room = `bench-render-${variant}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  await seedRoom(server, "main", room, SHAPES);
+  await seedRoom(server, "main", room, shapes, representation);
   const session = await launchBrowser();
   try {
     const { page, errors } = await session.newPage(variant);
     // tsx compiles with keepNames: functions sent to the page call its `__name` helper.
     await page.addInitScript({ content: "window.__name = (f) => f;" });
-    await page.addInitScript(pageProbe, SHAPES);
+    await page.addInitScript(pageProbe, shapes);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable");
     const query = variant === "naive" ? "?render=naive" : "";
     await page.goto(`${server.url}/r/${room}${query}`, { waitUntil: "commit" });
-    const paint = await paintTime(page);
+    const paint = await paintTime(page, shapes);
     const rows: Row[] = [];
     const row = (scenario: string, figures: Omit<Row, "scenario" | "render">): Row => ({
       scenario,
@@ -313,7 +358,7 @@ async function runVariant(server: DevServer, variant: Variant): Promise<Row[]> {
       ...figures,
     });
     rows.push(
-      row("paint 10,000 (ms)", {
+      row(names.paint, {
         frames: "",
         fps: "",
         frame_p50_ms: "",
@@ -331,13 +376,14 @@ async function runVariant(server: DevServer, variant: Variant): Promise<Row[]> {
       const nodes = (await bench<PaintProbe>(page, "paint()")).draws.at(-1)?.nodes ?? 0;
       rows.push(row(scenario, { ...figures, paint_ms: "", nodes }));
     };
-    await withNodes("pan + zoom", () => panAndZoom(page));
+    await withNodes(names.pan, () => panAndZoom(page));
+    if (!full) return rows;
     // Back to 100% before the drag, so the shape under the pointer is a normal size.
     await page.keyboard.press("Control+0");
     await settle(page);
     let dragged = "";
-    await withNodes("drag 1 of 10,000", async () => {
-      dragged = await dragOne(page);
+    await withNodes(names.drag, async () => {
+      dragged = await dragOne(page, shapes);
     });
     const moved = await waitFor(
       () =>
@@ -345,11 +391,13 @@ async function runVariant(server: DevServer, variant: Variant): Promise<Row[]> {
           const doc = (
             window as unknown as {
               __sketchroom: {
-                doc: { getMap(n: string): Map<string, { get(k: string): unknown }> };
+                doc: { getMap(n: string): Map<string, { get?(k: string): unknown; x?: unknown }> };
               };
             }
           ).__sketchroom.doc;
-          const x = doc.getMap("shapes").get(id)?.get("x");
+          // A compact shape is a plain value until the drag's commit turns it into a Y.Map.
+          const entry = doc.getMap("shapes").get(id);
+          const x = typeof entry?.get === "function" ? entry.get("x") : entry?.x;
           const col = Number(id.slice(1)) % 100;
           return typeof x === "number" && x !== col * 30;
         }, dragged),
@@ -358,7 +406,7 @@ async function runVariant(server: DevServer, variant: Variant): Promise<Row[]> {
     if (!moved) throw new Error("drag was not committed");
     await page.keyboard.press("Shift+Digit1");
     await settle(page);
-    await withNodes("all 10,000 in view, pans", () => smallPans(page));
+    await withNodes(names.allInView, () => smallPans(page));
     if (errors.messages.length > 0) {
       throw new Error(`page errors (${variant}):\n${errors.messages.join("\n")}`);
     }
@@ -374,7 +422,12 @@ export async function renderBenchmark(): Promise<Row[]> {
     const rows: Row[] = [];
     // Each variant gets its own browser, so neither inherits the other's warm caches or heap.
     for (const variant of ["optimized", "naive"] as Variant[]) {
-      rows.push(...(await runVariant(server, variant)));
+      rows.push(...(await runVariant(server, variant, RENDER_SHAPES)));
+    }
+    if (RENDER_COMPACT_SHAPES > 0) {
+      rows.push(
+        ...(await runVariant(server, "optimized", RENDER_COMPACT_SHAPES, "compact", false)),
+      );
     }
     // Side by side: each scenario's optimized row, then its naive row.
     const order = [...new Set(rows.map((r) => r.scenario))];

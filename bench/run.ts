@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_ONLY (comma list of section names; the others keep their stored results and
  * stamps), BENCH_SECONDS (presence and scale run length), BENCH_SIZES (presence), BENCH_JOIN_SIZES
- * and BENCH_JOINS (join), BENCH_MEMORY_SIZES (memory), BENCH_TRANSPORT_EDITS (transport),
+ * and BENCH_JOINS (join), BENCH_MEMORY_SIZES (memory), BENCH_COMPACT_SIZES (join and memory, boards
+ * of compact shapes), BENCH_RENDER_SHAPES (render), BENCH_TRANSPORT_EDITS (transport),
  * BENCH_SCALE_CONNECTIONS (scale; default 1,000).
  */
 import {

@@ -9,7 +9,14 @@ import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { MAX_DOCUMENT_BYTES, MAX_REPORTED_SHAPE_IDS } from "../src/shared/constants";
-import { checkEntry, getShapes, readShapes, shapeToJSON } from "../src/shared/doc";
+import {
+  checkEntry,
+  getShapes,
+  isCompact,
+  patchCompact,
+  readShapes,
+  shapeToJSON,
+} from "../src/shared/doc";
 import { MessageType } from "../src/shared/protocol";
 import { checkReferences, ReferenceIndex } from "../src/shared/references";
 import { isWellFormedUpdate } from "./updateGuard";
@@ -168,7 +175,8 @@ export class RoomDocument {
     if (this.touched.size === 0) return none;
     const ids = [...this.touched];
     this.touched.clear();
-    const shapes = getShapes(this.doc);
+    // Values may be Y.Maps or compact plain objects (docs/schema.md).
+    const shapes = getShapes(this.doc) as Y.Map<unknown>;
     const fixes: { id: string; patch?: Record<string, unknown> }[] = [];
     for (const id of ids) {
       if (!shapes.has(id)) continue;
@@ -184,20 +192,14 @@ export class RoomDocument {
     if (fixes.length === 0 && references?.length === 0) return none;
     this.doc.transact(() => {
       for (const fix of fixes) {
-        const entry = shapes.get(fix.id);
-        if (fix.patch && entry instanceof Y.Map) {
-          writePatch(entry, fix.patch);
-          this.stats.repairs++;
-        } else {
+        if (fix.patch && writePatch(shapes, fix.id, fix.patch)) this.stats.repairs++;
+        else {
           shapes.delete(fix.id);
           this.stats.removals++;
         }
       }
       for (const fix of references ?? needsReferences()) {
-        const entry = shapes.get(fix.id);
-        if (!(entry instanceof Y.Map)) continue;
-        writePatch(entry, fix.patch);
-        this.stats.references++;
+        if (writePatch(shapes, fix.id, fix.patch)) this.stats.references++;
       }
     }, REPAIR_ORIGIN);
     this.touched.clear();
@@ -215,10 +217,20 @@ export function isEmptyUpdate(update: Uint8Array): boolean {
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
 
-/** Writes a repair patch onto a shape's map (undefined deletes the key). */
-function writePatch(entry: Y.Map<unknown>, patch: Record<string, unknown>): void {
+/**
+ * Writes a repair patch onto a shape (undefined deletes the key): key by key on a Y.Map; a
+ * compact shape is rewritten whole and stays compact. False when the entry is neither.
+ */
+function writePatch(shapes: Y.Map<unknown>, id: string, patch: Record<string, unknown>): boolean {
+  const entry = shapes.get(id);
+  if (isCompact(entry)) {
+    shapes.set(id, patchCompact(entry, patch));
+    return true;
+  }
+  if (!(entry instanceof Y.Map)) return false;
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) entry.delete(k);
     else entry.set(k, v);
   }
+  return true;
 }

@@ -47,7 +47,9 @@ export function TextEditor({ store, board, target, onDone }: Props) {
   const lineHeight = label ? 1 : isSticky ? STICKY_LINE_HEIGHT : TEXT_LINE_HEIGHT;
   const [initial] = useState(() => {
     if (!existingId) return "";
-    return (label ? store.labelOf(existingId) : store.textOf(existingId))?.toString() ?? "";
+    // A compact shape has no Y.Text until the effect below makes its map: start from its own.
+    const live = label ? store.labelOf(existingId) : store.textOf(existingId);
+    return live?.toString() ?? (label ? (shape.label ?? "") : shape.text);
   });
   const doneRef = useRef(false);
   /** How far the text sits below the label box's top: labels are centred vertically. */
@@ -101,6 +103,10 @@ export function TextEditor({ store, board, target, onDone }: Props) {
   // Y.Text comes and goes: the first letter creates it, and a peer may create or replace it.
   useEffect(() => {
     if (!existingId) return;
+    // A compact shape becomes a Y.Map now (its own undo step, nothing visible changes), so
+    // remote typing merges from the first keystroke (C14, C5).
+    if (label) store.editLabel(existingId);
+    else store.editText(existingId);
     const map = store.shapes.get(existingId);
     if (!(map instanceof Y.Map)) return;
     const onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
@@ -155,7 +161,9 @@ export function TextEditor({ store, board, target, onDone }: Props) {
       // Height joins the typing's undo step (within the capture window), then the step closes.
       store.doc.transact(() => {
         const map = store.shapes.get(id);
-        if (map && !isSticky && map.get("height") !== height) map.set("height", height);
+        if (map instanceof Y.Map && !isSticky && map.get("height") !== height) {
+          map.set("height", height);
+        }
       }, LOCAL_ORIGIN);
     }
     store.endStep();

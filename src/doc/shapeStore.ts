@@ -4,12 +4,18 @@
  * never undone. Pure Yjs, no React: unit-tested in Node.
  */
 import * as Y from "yjs";
+import { COMPACT_BATCH_MIN } from "../shared/constants";
 import {
+  checkEntry,
   getShapes,
+  isCompact,
   isOptionalDefault,
   keysFor,
+  ownKeys,
+  patchCompact,
   readShapes,
   type ShapeMap,
+  shapeToCompact,
   shapeToYMap,
 } from "../shared/doc";
 import { checkReferences, ReferenceIndex } from "../shared/references";
@@ -86,20 +92,49 @@ export class ShapeStore {
     this.undoManager.stopCapturing();
   }
 
+  /** A compact shape's z is rewritten compact: a whole-board re-key must not expand the board. */
   private writeZ(patch: ZPatch): void {
-    for (const [id, z] of patch) this.shapes.get(id)?.set("z", z);
+    for (const [id, z] of patch) {
+      const entry: unknown = this.shapes.get(id);
+      if (entry instanceof Y.Map) entry.set("z", z);
+      else if (isCompact(entry)) this.setEntry(id, patchCompact(entry, { z }));
+    }
+  }
+
+  /** `shapes` is typed for Y.Map values; compact values (docs/schema.md) go in through here. */
+  private setEntry(id: string, value: unknown): void {
+    (this.shapes as Y.Map<unknown>).set(id, value);
+  }
+
+  /**
+   * The shape's Y.Map, turning a compact shape into one first (inside the caller's transaction,
+   * so the edit that needs it is one undo step, and C1 holds for it from then on). Extra keys a
+   * script stored are kept. Null when the entry is missing or beyond repair.
+   */
+  private editable(id: string): ShapeMap | null {
+    const entry: unknown = this.shapes.get(id);
+    if (entry instanceof Y.Map) return entry;
+    if (!isCompact(entry)) return null;
+    const result = checkEntry(id, entry);
+    if (result.status === "remove") return null;
+    const map = shapeToYMap(result.shape);
+    const known = new Set<string>([...keysFor(result.shape.type), ...OPTIONAL_KEYS, "id"]);
+    for (const [k, v] of Object.entries(ownKeys(entry))) if (!known.has(k)) map.set(k, v);
+    this.shapes.set(id, map);
+    return map;
   }
 
   /** Adds shapes on top of everything (in the given order); returns their new ids. */
   create(newShapes: readonly NewShape[]): string[] {
     if (newShapes.length === 0 || this.readOnly) return [];
     const ids = newShapes.map(() => newShapeId());
+    const compact = newShapes.length >= COMPACT_BATCH_MIN;
     this.transact(() => {
       const { keys, rekey } = keysOnTop(this.read(), newShapes.length);
       this.writeZ(rekey);
       newShapes.forEach((s, i) => {
         const shape: Shape = { ...s, id: ids[i]!, z: keys[i]! };
-        this.shapes.set(shape.id, shapeToYMap(shape));
+        this.setEntry(shape.id, compact ? shapeToCompact(shape) : shapeToYMap(shape));
       });
     });
     return ids;
@@ -122,11 +157,21 @@ export class ShapeStore {
     });
   }
 
-  /** Re-routes connectors bound to `touched` and unbinds ends whose shape is gone (C12, C13). */
+  /**
+   * Re-routes connectors bound to `touched` and unbinds ends whose shape is gone (C12, C13). A
+   * compact connector is rewritten compact: the fix is the room's rule, not the user's edit.
+   */
   private fixReferences(touched: ReadonlySet<string>): void {
     if (touched.size === 0) return;
     for (const { id, patch } of checkReferences(this.shapes, touched, this.references)) {
-      const map = this.shapes.get(id);
+      const map: unknown = this.shapes.get(id);
+      if (isCompact(map)) {
+        const before = ownKeys(map);
+        const next = patchCompact(map, patch);
+        const changed = Object.keys(patch).some((k) => !sameValue(before[k], next[k]));
+        if (changed) this.setEntry(id, next);
+        continue;
+      }
       if (!(map instanceof Y.Map)) continue;
       for (const [k, v] of Object.entries(patch)) {
         if (v === undefined) map.delete(k);
@@ -136,8 +181,9 @@ export class ShapeStore {
   }
 
   private applyPatch(id: string, changes: Partial<Shape>): void {
-    const map = this.shapes.get(id);
-    if (!(map instanceof Y.Map)) return;
+    if (this.changesNothing(id, changes)) return;
+    const map = this.editable(id);
+    if (!map) return;
     const type = map.get("type") as Shape["type"];
     const allowed = new Set<string>(keysFor(type));
     for (const [key, value] of Object.entries(changes)) {
@@ -161,6 +207,18 @@ export class ShapeStore {
       }
       if (!sameValue(map.get(key), value)) map.set(key, value);
     }
+  }
+
+  /** True when `changes` would leave a compact shape as it is: it then stays compact. */
+  private changesNothing(id: string, changes: Partial<Shape>): boolean {
+    const entry: unknown = this.shapes.get(id);
+    if (!isCompact(entry)) return Object.values(changes).every((v) => v === undefined);
+    const result = checkEntry(id, entry);
+    if (result.status === "remove") return true;
+    const shape = result.shape;
+    return Object.entries(changes).every(
+      ([k, v]) => v === undefined || sameValue(shape[k as keyof Shape], v),
+    );
   }
 
   /** Diagramming keys: the default value deletes the key (docs/schema.md: absent = default). */
@@ -215,12 +273,32 @@ export class ShapeStore {
     this.transact(() => this.writeZ(patch));
   }
 
-  /** The live Y.Text of a text or sticky shape (created if an old client stored a string). */
+  /** The live Y.Text of a text or sticky shape; null for a compact shape or a plain string. */
   textOf(id: string): Y.Text | null {
     const map = this.shapes.get(id);
     if (!(map instanceof Y.Map)) return null;
     const text = map.get("text");
     return text instanceof Y.Text ? text : null;
+  }
+
+  /**
+   * The Y.Text an editor binds to when editing starts: a compact shape (or a plain-string text)
+   * becomes a Y.Map with a Y.Text first, so remote typing merges from the first keystroke (C5).
+   * Its own undo step: it changes nothing anyone sees.
+   */
+  editText(id: string): Y.Text | null {
+    const existing = this.textOf(id);
+    if (existing || this.readOnly) return existing;
+    const entry: unknown = this.shapes.get(id);
+    const type = entry instanceof Y.Map || isCompact(entry) ? checkEntry(id, entry) : null;
+    if (type?.status === "remove" || !type || !TEXT_TYPES.has(type.shape.type)) return null;
+    this.transact(() => {
+      const map = this.editable(id);
+      if (map && !(map.get("text") instanceof Y.Text)) {
+        map.set("text", new Y.Text(type.shape.text));
+      }
+    });
+    return this.textOf(id);
   }
 
   /** Applies typing as a minimal diff. Not closed as a step: a typing burst is one undo step. */
@@ -231,8 +309,16 @@ export class ShapeStore {
 
   /** The live Y.Text of a shape's label, or null while it has none. */
   labelOf(id: string): Y.Text | null {
-    const label = this.shapes.get(id)?.get("label");
+    const map = this.shapes.get(id);
+    if (!(map instanceof Y.Map)) return null;
+    const label = map.get("label");
     return label instanceof Y.Text ? label : null;
+  }
+
+  /** When a label editor opens: a compact shape becomes a Y.Map (C14), nothing visible changes. */
+  editLabel(id: string): void {
+    if (this.readOnly || this.shapes.get(id) instanceof Y.Map) return;
+    this.transact(() => this.editable(id));
   }
 
   /**
@@ -242,9 +328,9 @@ export class ShapeStore {
    */
   setLabel(id: string, next: string): void {
     if (this.readOnly) return;
-    const map = this.shapes.get(id);
-    if (!(map instanceof Y.Map)) return;
     this.doc.transact(() => {
+      const map = this.editable(id);
+      if (!map) return;
       const current = map.get("label");
       if (current instanceof Y.Text) applyTextDiff(current, next);
       else if (next !== "") this.applyPatch(id, { label: next });

@@ -91,6 +91,13 @@ export const MAX_EDITORS_PER_ROOM = 100;
 export const MAX_MESSAGE_BYTES = 1_000_000;
 /** bytes. Encoded document cap: well under a deployed room's 128 MB memory (≈ 4.5 KB heap per shape). */
 export const MAX_DOCUMENT_BYTES = 8_000_000;
+/**
+ * shapes. One creation of at least this many shapes (an import, a big paste, a generated board)
+ * stores them compact, one plain value each (docs/schema.md): a fifth of a Y.Map's heap, so a
+ * 50,000-shape board fits a room (issue 13). Shapes drawn by hand, and small pastes, stay Y.Maps
+ * so every property merges on its own (C1) from the start.
+ */
+export const COMPACT_BATCH_MIN = 200;
 /** bytes. One client's presence state, JSON-encoded. */
 export const MAX_PRESENCE_BYTES = 2_048;
 /** Message-rate budget per connection: a token bucket of this many messages… */

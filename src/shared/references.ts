@@ -6,7 +6,7 @@
  */
 import * as Y from "yjs";
 import { routeConnector } from "./binding";
-import { checkEntry } from "./doc";
+import { checkEntry, entryField } from "./doc";
 import { BINDABLE_TYPES, CONNECTOR_TYPES, type Shape } from "./schema";
 
 /** Keys to write on one shape (undefined deletes the key). */
@@ -16,7 +16,7 @@ export interface ReferenceFix {
 }
 
 function typeOf(entry: unknown): string | undefined {
-  const t = (entry as Y.Map<unknown> | undefined)?.get?.("type");
+  const t = entryField(entry, "type");
   return typeof t === "string" ? t : undefined;
 }
 
@@ -56,11 +56,11 @@ export function checkReferences<T>(
   };
 
   for (const id of candidates) {
-    const entry = shapes.get(id) as Y.Map<unknown> | undefined;
-    if (!entry || typeof entry.get !== "function") continue;
+    const entry: unknown = shapes.get(id);
+    if (entry === undefined) continue;
     const type = typeOf(entry);
     for (const end of ["start", "end"] as const) {
-      const ref = entry.get(`${end}Id`);
+      const ref = entryField(entry, `${end}Id`);
       if (ref === undefined) continue;
       const target = typeof ref === "string" ? shapes.get(ref) : undefined;
       const ok =
@@ -71,10 +71,10 @@ export function checkReferences<T>(
         BINDABLE_TYPES.has(typeOf(target) as Shape["type"]);
       if (!ok) {
         fix(id, `${end}Id`, undefined);
-        if (entry.has(`${end}Anchor`)) fix(id, `${end}Anchor`, undefined);
+        if (entryField(entry, `${end}Anchor`) !== undefined) fix(id, `${end}Anchor`, undefined);
       }
     }
-    const frame = entry.get("frameId");
+    const frame = entryField(entry, "frameId");
     if (frame !== undefined) {
       const target = typeof frame === "string" ? shapes.get(frame) : undefined;
       if (type === "frame" || frame === id || typeOf(target) !== "frame")
@@ -90,23 +90,19 @@ export function checkReferences<T>(
     const s = shape(id);
     if (s && CONNECTOR_TYPES.has(s.type) && (s.startId || s.endId)) connectors.set(id, s);
   }
-  const boundTo = (id: string, m: Y.Map<unknown>) => {
-    const a = m.get("startId");
-    const b = m.get("endId");
+  const boundTo = (id: string, entry: unknown) => {
+    const a = entryField(entry, "startId");
+    const b = entryField(entry, "endId");
     if ((typeof a === "string" && moved.has(a)) || (typeof b === "string" && moved.has(b))) {
       const s = shape(id);
       if (s) connectors.set(id, s);
     }
   };
   if (index) {
-    for (const id of index.referrersOf(moved)) {
-      const m = shapes.get(id) as Y.Map<unknown> | undefined;
-      if (typeof m?.get === "function") boundTo(id, m);
-    }
+    for (const id of index.referrersOf(moved)) boundTo(id, shapes.get(id));
   } else {
     shapes.forEach((entry, id) => {
-      const m = entry as Y.Map<unknown>;
-      if (typeof m?.get === "function") boundTo(id, m);
+      boundTo(id, entry);
     });
   }
 
@@ -178,10 +174,9 @@ export class ReferenceIndex {
     }
     this.targets.delete(id);
     const entry = this.shapes.get(id);
-    if (!(entry instanceof Y.Map)) return;
     const now: string[] = [];
     for (const k of REFERENCE_FIELDS) {
-      const t = entry.get(k);
+      const t = entryField(entry, k);
       if (typeof t !== "string") continue;
       now.push(t);
       const set = this.referrers.get(t) ?? new Set<string>();

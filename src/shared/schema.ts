@@ -1,6 +1,7 @@
 /**
  * The document schema: a public contract (docs/schema.md). `doc.getMap("shapes")` maps a shape
- * id to a Y.Map holding the keys below. Both the room (repair) and the client (skip) use
+ * id to a Y.Map holding the keys below, or to the same keys as one plain object (a compact
+ * shape; `checkEntry` in doc.ts reads both). Both the room (repair) and the client (skip) use
  * `checkShape`, so the two sides can never disagree about what is valid.
  */
 import * as v from "valibot";

@@ -28,7 +28,8 @@ export async function setIdentity(page: Page, name: string, color = "#2f9e44"): 
 /** Every entry of the page's shapes map, via the automation hook `window.__sketchroom`. */
 export async function shapesIn(page: Page): Promise<RawShape[]> {
   return page.evaluate(() => {
-    type YMapLike = { toJSON(): Record<string, unknown> };
+    // A compact shape (docs/schema.md) is a plain object, not a Y.Map.
+    type YMapLike = { toJSON?(): Record<string, unknown> };
     const hook = (
       window as unknown as {
         __sketchroom?: { doc: { getMap(name: string): Map<string, YMapLike> } };
@@ -37,7 +38,7 @@ export async function shapesIn(page: Page): Promise<RawShape[]> {
     if (!hook) throw new Error("window.__sketchroom is missing");
     const out: { id: string }[] = [];
     hook.doc.getMap("shapes").forEach((value, id) => {
-      out.push({ id, ...value.toJSON() });
+      out.push({ id, ...(typeof value.toJSON === "function" ? value.toJSON() : value) });
     });
     return out;
   });

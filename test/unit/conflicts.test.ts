@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { ShapeStore } from "../../src/doc/shapeStore";
-import { readShapes } from "../../src/shared/doc";
+import { COMPACT_BATCH_MIN } from "../../src/shared/constants";
+import { getShapes, isCompact, readShapes } from "../../src/shared/doc";
 import type { Shape } from "../../src/shared/schema";
 
 type NewShape = Omit<Shape, "id" | "z">;
@@ -147,4 +148,36 @@ describe("conflict rules", () => {
     expect(readShapes(c)).toEqual(converged(a, b));
     expect(readShapes(c)).toHaveLength(2);
   });
+
+  for (const order of ["a first", "b first"] as const) {
+    it(`[C14] a compact shape edited on two properties at once: one edit is kept whole (${order}); then C1 holds`, () => {
+      const { a, b, sa, sb } = pair((s) =>
+        s.create(Array.from({ length: COMPACT_BATCH_MIN }, () => rect)),
+      );
+      const id = sa.read()[0]!.id;
+      expect(isCompact(getShapes(a).get(id))).toBe(true);
+      sa.update([{ id, x: 300 }]);
+      sb.update([{ id, stroke: "#e03131" }]);
+      const toB = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b));
+      const toA = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
+      if (order === "a first") {
+        Y.applyUpdate(b, toB);
+        Y.applyUpdate(a, toA);
+      } else {
+        Y.applyUpdate(a, toA);
+        Y.applyUpdate(b, toB);
+      }
+      const shape = converged(a, b).find((s) => s.id === id)!;
+      // C2's order picks one writer's whole value: never both edits, never neither.
+      const aWon = a.clientID > b.clientID;
+      expect({ x: shape.x, stroke: shape.stroke }).toEqual(
+        aWon ? { x: 300, stroke: "#1e1e1e" } : { x: 0, stroke: "#e03131" },
+      );
+      expect(getShapes(a).get(id)).toBeInstanceOf(Y.Map);
+      sa.update([{ id, y: 77 }]);
+      sb.update([{ id, fill: "#ffec99" }]);
+      exchange(a, b);
+      expect(converged(a, b).find((s) => s.id === id)).toMatchObject({ y: 77, fill: "#ffec99" });
+    });
+  }
 });

@@ -5,7 +5,10 @@
  * disconnects/reconnects peers (a reconnect re-runs the sync handshake). Peers run random
  * operations of every tool through the client's own document model (`ShapeStore`, with its
  * `Y.UndoManager`): create, edit, type, reorder (fractional z), delete, clear the board, undo and
- * redo; sometimes they write an invalid shape the room must repair or remove (C8). Some seeds add
+ * redo; sometimes they write an invalid shape the room must repair or remove (C8). Some shapes
+ * are compact (plain values, C14): written one at a time, or by a rare bulk creation of
+ * COMPACT_BATCH_MIN shapes; edits of a compact shape go through `ShapeStore.update`/`setText`,
+ * which turn it into a Y.Map. Some seeds add
  * a view-only peer that writes anyway, and some give the room a small document cap: the room
  * refuses those writes and the author rolls back as the app does (C9: discard the local copy,
  * load the room's state afresh).
@@ -42,7 +45,15 @@ import { LOCAL_ORIGIN } from "../../src/doc/origin";
 import { ShapeStore } from "../../src/doc/shapeStore";
 import type { ZMove } from "../../src/doc/zorder";
 import { anchorPoint } from "../../src/shared/binding";
-import { checkEntry, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { COMPACT_BATCH_MIN } from "../../src/shared/constants";
+import {
+  checkEntry,
+  getShapes,
+  isCompact,
+  readShapes,
+  shapeToCompact,
+  shapeToYMap,
+} from "../../src/shared/doc";
 import { SHAPE_TYPES, type Shape, type ShapeType } from "../../src/shared/schema";
 import { type SeededRandom, seededRandom } from "../helpers/prng";
 import {
@@ -303,9 +314,34 @@ function randomZ(rng: Rng): string {
   return z;
 }
 
-function existing(doc: Y.Doc, rng: Rng): [string, Y.Map<unknown>] | null {
-  const entries = [...getShapes(doc).entries()].filter(([, v]) => v instanceof Y.Map);
+function existing(doc: Y.Doc, rng: Rng): [string, unknown] | null {
+  const entries = [...(getShapes(doc) as Y.Map<unknown>).entries()].filter(
+    ([, v]) => v instanceof Y.Map || isCompact(v),
+  );
   return entries.length === 0 ? null : rng.pick(entries);
+}
+
+/** An edit of a compact shape, through the store (which turns it into a Y.Map first). */
+function editCompact(store: ShapeStore, id: string, value: unknown, rng: Rng): void {
+  const type = (value as { type?: unknown }).type as ShapeType;
+  switch (rng.int(5)) {
+    case 0:
+      store.update([{ id, x: rng.int(2000) - 1000, y: rng.int(2000) - 1000 }]);
+      break;
+    case 1:
+      store.update([{ id, stroke: rng.pick(COLOURS) }]);
+      break;
+    case 2:
+      if (BOX.has(type)) store.update([{ id, width: rng.int(500), height: rng.int(500) }]);
+      else store.update([{ id, rotation: rng.int(360) }]);
+      break;
+    case 3:
+      store.setText(id, rng.pick(["a", "bc", "→", "xyz "]));
+      store.endStep();
+      break;
+    default:
+      store.remove([id]);
+  }
 }
 
 /** One random operation by one peer. Returns its description for the op log. */
@@ -324,6 +360,16 @@ function randomOp(w: World, peer: Peer): string {
     peer.connect();
     return `${me} reconnect`;
   }
+  if (roll < 26 && rng.chance(0.02)) {
+    // A bulk creation (an import, a big paste): stored compact by the store (C14).
+    const ids = store.create(
+      Array.from({ length: COMPACT_BATCH_MIN }, (_, i) => {
+        const { id: _id, z: _z, ...rest } = validShape(rng.pick(SHAPE_TYPES), "x", { x: i });
+        return rest;
+      }),
+    );
+    return `${me} bulk ${ids.length}`;
+  }
   if (roll < 26) {
     const type = rng.pick(SHAPE_TYPES);
     const id = rng.pick(ID_POOL);
@@ -334,8 +380,11 @@ function randomOp(w: World, peer: Peer): string {
       stroke: rng.pick(COLOURS),
       z: randomZ(rng),
     });
-    store.transact(() => shapes.set(id, shapeToYMap(shape)));
-    return `${me} create ${type} ${id}`;
+    const compact = rng.chance(0.4);
+    store.transact(() =>
+      (shapes as Y.Map<unknown>).set(id, compact ? shapeToCompact(shape) : shapeToYMap(shape)),
+    );
+    return `${me} create ${compact ? "compact " : ""}${type} ${id}`;
   }
   if (roll < 32) {
     // An invalid write the room must repair or remove.
@@ -348,6 +397,11 @@ function randomOp(w: World, peer: Peer): string {
       { type: "hexagon", x: 0 },
       { type: "line", x: 0, y: 0, points: ["a"] },
     ];
+    // Sometimes as a compact value: the room rewrites its repair compact.
+    if (rng.chance(0.4)) {
+      store.transact(() => (shapes as Y.Map<unknown>).set(id, fields[kind]!));
+      return `${me} INVALID#${kind} compact ${id}`;
+    }
     writeRawShape(doc, id, fields[kind]!);
     return `${me} INVALID#${kind} ${id}`;
   }
@@ -384,7 +438,12 @@ function randomOp(w: World, peer: Peer): string {
   if (roll < 60) return diagramOp(rng, store, me);
   const target = existing(doc, rng);
   if (!target) return `${me} noop`;
-  const [id, m] = target;
+  const [id, value] = target;
+  if (isCompact(value)) {
+    editCompact(store, id, value, rng);
+    return `${me} edit compact ${id}`;
+  }
+  const m = value as Y.Map<unknown>;
   const type = m.get("type") as ShapeType;
   store.transact(() => {
     switch (rng.int(6)) {
@@ -484,6 +543,8 @@ function assertFramesExist(doc: Y.Doc, who: string): void {
 /** How often each kind of event happened, summed over seeds: proof the generators reach them. */
 interface Tally {
   undos: number;
+  bulks: number;
+  compactEdits: number;
   reorders: number;
   clears: number;
   rollbacks: number;
@@ -522,6 +583,8 @@ function runSeed(seed: number, opCount: number, tally: Tally): void {
       if (done.includes(" z ")) tally.reorders++;
       if (done.endsWith(" clear")) tally.clears++;
       if (/ (group|frame .* in|delete frame) /.test(`${done} `)) tally.diagram++;
+      if (done.includes(" bulk ")) tally.bulks++;
+      if (done.includes(" edit compact ")) tally.compactEdits++;
       const deliveries = rng.int(6);
       for (let i = 0; i < deliveries; i++) deliverOne(w);
       scheduler.advance(10);
@@ -679,6 +742,8 @@ const OPS = Number(process.env.CONVERGENCE_OPS ?? 60);
 
 const newTally = (): Tally => ({
   undos: 0,
+  bulks: 0,
+  compactEdits: 0,
   reorders: 0,
   clears: 0,
   rollbacks: 0,
@@ -696,6 +761,8 @@ describe("convergence", () => {
       expect(tally.undos).toBeGreaterThan(SEEDS);
       expect(tally.reorders).toBeGreaterThan(SEEDS);
       expect(tally.clears).toBeGreaterThan(SEEDS / 2);
+      expect(tally.bulks).toBeGreaterThan(0);
+      expect(tally.compactEdits).toBeGreaterThan(SEEDS / 2);
       expect(tally.viewOnlyRollbacks).toBeGreaterThan(0);
       expect(tally.rollbacks).toBeGreaterThan(tally.viewOnlyRollbacks);
       expect(tally.diagram).toBeGreaterThan(SEEDS);

@@ -7,7 +7,8 @@
  *  [R2]  A document update reaches every other connection, never back to its author.
  *  [R3]  An invalid shape is repaired or removed in one room transaction that reaches every
  *        connection (author included); the author gets an INVALID_SHAPE error naming it.
- *  [R4]  Shapes that cannot be repaired (bad id such as "__proto__", unknown type, non-map) are removed.
+ *  [R4]  Shapes that cannot be repaired (bad id such as "__proto__", unknown type, a value neither
+ *        a Y.Map nor a plain object) are removed.
  *  [R5]  Repairable values (non-finite numbers, bad colours, odd-length points) are repaired in place.
  *  [R6]  A malformed binary frame closes only its sender with 4000; others keep working.
  *  [R7]  A text frame that is not a valid control message closes its sender with 4000; ping → pong.
@@ -30,6 +31,8 @@
  *  [R19] Bindings and frames converge (C12, C13): a shape moved while a peer binds an arrow to
  *        it ends with the arrow on the shape's anchor for everyone; deleting a shape unbinds the
  *        arrows and frees the children that referred to it, in the room's own transaction.
+ *  [R20] A compact shape (a plain object, docs/schema.md) is valid; a bad one is repaired by
+ *        rewriting it compact, or removed when unfixable, like a Y.Map shape.
  *  [R15] Content that depends on something the room lacks is never kept aside (Yjs "pending"):
  *        the room drops it, asks its sender for a fresh step 2, and acknowledges nothing to that
  *        sender until the step 2 arrives. A peer that syncs never holds content the room lacks.
@@ -51,7 +54,13 @@ import {
   SERVER_IDLE_TIMEOUT_MS,
   SERVER_SWEEP_MS,
 } from "../../src/shared/constants";
-import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import {
+  getShapes,
+  isCompact,
+  readShapes,
+  shapeToCompact,
+  shapeToYMap,
+} from "../../src/shared/doc";
 import { CloseCode, fromBase64, MessageType } from "../../src/shared/protocol";
 import { checkShape } from "../../src/shared/schema";
 import {
@@ -231,17 +240,20 @@ describe("RoomServer schema repair", () => {
     expect(room.stats.removals).toBe(1);
   });
 
-  it("[R4] a shape of unknown type, a non-map entry and an id with bad characters are removed", () => {
+  it("[R4] a shape of unknown type, non-map non-object entries and an id with bad characters are removed", () => {
     const a = join("a");
     const b = join("b");
     addShape(a, "rect", "keep");
     edit(a, (shapes) => {
       writeRawShape(a.doc, "hexagon", { type: "hexagon", x: 0, y: 0 });
-      (shapes as unknown as Y.Map<unknown>).set("plain", { type: "rect" });
+      (shapes as unknown as Y.Map<unknown>).set("array", [{ type: "rect" }]);
+      (shapes as unknown as Y.Map<unknown>).set("number", 42);
       shapes.set("bad id!", shapeToYMap(validShape("rect", "bad id!")));
     });
     const [err] = errorsOf(a.conn);
-    expect(new Set(err!.ids as string[])).toEqual(new Set(["hexagon", "plain", "bad id!"]));
+    expect(new Set(err!.ids as string[])).toEqual(
+      new Set(["hexagon", "array", "number", "bad id!"]),
+    );
     receive(a);
     receive(b);
     for (const doc of [a.doc, b.doc, room.doc]) {
@@ -996,6 +1008,61 @@ describe("RoomServer references (C12, C13)", () => {
       expect(shapes.get("box")?.frameId).toBeUndefined();
       expect(shapes.get("arr")?.startId).toBe("box");
       expect(shapes.get("arr")?.endId).toBeUndefined();
+    }
+    expect(room.stats.references).toBeGreaterThan(0);
+  });
+});
+
+describe("RoomServer compact shapes", () => {
+  const raw = (doc: Y.Doc) => getShapes(doc) as unknown as Y.Map<unknown>;
+
+  it("[R20] a valid compact shape is kept as it is; a bad one is rewritten compact, repaired", () => {
+    const a = join("a");
+    const b = join("b");
+    edit(a, () => {
+      raw(a.doc).set("ok", shapeToCompact(validShape("rect", "ok")));
+      raw(a.doc).set("bad", { type: "rect", x: Number.POSITIVE_INFINITY, stroke: "blue", z: "a1" });
+      raw(a.doc).set("gone", { type: "pen", points: "none" });
+    });
+    const [err] = errorsOf(a.conn);
+    expect(new Set(err!.ids as string[])).toEqual(new Set(["bad", "gone"]));
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const shapes = raw(doc);
+      expect(isCompact(shapes.get("ok"))).toBe(true);
+      expect(isCompact(shapes.get("bad"))).toBe(true);
+      expect(shapes.get("bad")).toEqual({ type: "rect", x: 1e7, stroke: "#1e1e1e", z: "a1" });
+      expect(shapes.has("gone")).toBe(false);
+      expect(new Set(readShapes(doc).map((s) => s.id))).toEqual(new Set(["ok", "bad"]));
+    }
+    expect(room.stats.repairs).toBe(1);
+    expect(room.stats.removals).toBe(1);
+  });
+
+  it("[R20] a compact arrow bound to a deleted shape is unbound and stays compact (C13)", () => {
+    const a = join("a");
+    const b = join("b");
+    edit(a, (shapes) => {
+      shapes.set("box", shapeToYMap(validShape("rect", "box")));
+      raw(a.doc).set(
+        "arr",
+        shapeToCompact({
+          ...validShape("arrow", "arr"),
+          startId: "box",
+          startAnchor: { x: 0, y: 0 },
+        }),
+      );
+    });
+    receive(b);
+    edit(a, (shapes) => shapes.delete("box"));
+    receive(a);
+    receive(b);
+    for (const doc of [a.doc, b.doc, room.doc]) {
+      const arrow = raw(doc).get("arr");
+      expect(isCompact(arrow)).toBe(true);
+      expect(arrow).not.toHaveProperty("startId");
+      expect(arrow).not.toHaveProperty("startAnchor");
     }
     expect(room.stats.references).toBeGreaterThan(0);
   });
