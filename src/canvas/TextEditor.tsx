@@ -105,7 +105,7 @@ export function TextEditor({ store, board, target, onDone }: Props) {
     if (!existingId) return;
     // A compact shape becomes a Y.Map now (its own undo step, nothing visible changes), so
     // remote typing merges from the first keystroke (C14, C5).
-    if (label) store.editLabel(existingId);
+    if (textKey === "label") store.editLabel(existingId);
     else store.editText(existingId);
     const map = store.shapes.get(existingId);
     if (!(map instanceof Y.Map)) return;
