@@ -27,6 +27,10 @@ export async function startUpgradeRefusingProxy(targetPort: number): Promise<Upg
         method: req.method,
         path: req.url,
         headers: req.headers,
+        // A fresh upstream connection per request. Node's global agent keeps connections alive,
+        // and one the dev server has just closed for idleness fails on its next write: the
+        // proxy then answered 502 within milliseconds ([TP7] failed that way under CI).
+        agent: false,
       },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);

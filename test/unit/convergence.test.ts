@@ -765,7 +765,9 @@ describe("convergence", () => {
       expect(tally.compactEdits).toBeGreaterThan(SEEDS / 2);
       expect(tally.viewOnlyRollbacks).toBeGreaterThan(0);
       expect(tally.rollbacks).toBeGreaterThan(tally.viewOnlyRollbacks);
-      expect(tally.diagram).toBeGreaterThan(SEEDS);
+      // Group and frame ops share the generator with bulk and compact ops: 50–60 per run (the
+      // shape ids are random, so the count varies a little from run to run).
+      expect(tally.diagram).toBeGreaterThan(SEEDS / 2);
     }
   }, 30_000);
 
