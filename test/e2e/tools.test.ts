@@ -285,12 +285,16 @@ describe("navigating the canvas", () => {
     for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -4);
     await page.keyboard.up("Control");
     // exp(0.01 × 20) ≈ 1.22: about 134% from 110%.
+    // Settled: the same zoom on two reads in a row, so all five steps have landed.
+    let last = Number.NaN;
     const after = await waitFor(
       async () => {
         const z = await shownZoom(page);
-        return z > before + 10 ? z : 0;
+        const settled = z === last && z > before + 10;
+        last = z;
+        return settled ? z : 0;
       },
-      { message: "a pinch zooms in" },
+      { interval: 150, message: "a pinch zooms in and settles" },
     );
     expect(after).toBeGreaterThanOrEqual(130);
     expect(after).toBeLessThanOrEqual(138);
