@@ -21,7 +21,7 @@ import { describe, expect, test } from "vitest";
 import { anchorPoint } from "../../src/shared/binding";
 import { checkShape, type Shape } from "../../src/shared/schema";
 import type { PageErrors } from "../helpers/browser";
-import { setupE2E } from "../helpers/e2e";
+import { roomHelpers, setupE2E } from "../helpers/e2e";
 import {
   canvasBox,
   dragOnStage,
@@ -32,11 +32,12 @@ import {
   setIdentity,
   shapesIn,
 } from "../helpers/pages";
-import { fetchSnapshot, waitForSnapshot } from "../helpers/shapes";
+import { fetchSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
 const e2e = setupE2E();
+const { inSnapshot } = roomHelpers(e2e, "binding");
 
 async function openAs(name: string, url: string): Promise<{ page: Page; errors: PageErrors }> {
   const { page, errors } = await e2e.session.newPage(name);
@@ -44,12 +45,6 @@ async function openAs(name: string, url: string): Promise<{ page: Page; errors: 
   await openRoom(page, url);
   return { page, errors };
 }
-
-const inSnapshot = <T>(
-  room: string,
-  pick: (shapes: Shape[]) => T | undefined | null | false,
-  message: string,
-) => waitForSnapshot(e2e.server.url, room, pick, message);
 
 /** Absolute end point of a stored line-like shape (rotation 0). */
 function endOf(s: Pick<Shape, "x" | "y" | "points">): { x: number; y: number } {

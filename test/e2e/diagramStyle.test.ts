@@ -17,25 +17,19 @@ import type { Download, Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import type { Shape } from "../../src/shared/schema";
 import type { PageErrors } from "../helpers/browser";
-import { setupE2E } from "../helpers/e2e";
+import { roomHelpers, setupE2E } from "../helpers/e2e";
 import { canvasBox, drawRect, openRoom } from "../helpers/pages";
-import { waitForSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
 const e2e = setupE2E();
+const { inSnapshot } = roomHelpers(e2e, "diagramstyle");
 
 async function openPage(label: string, room: string): Promise<{ page: Page; errors: PageErrors }> {
   const opened = await e2e.session.newPage(label);
   await openRoom(opened.page, `${e2e.server.url}/r/${room}`);
   return opened;
 }
-
-const inSnapshot = <T>(
-  room: string,
-  pick: (shapes: Shape[]) => T | undefined | null | false,
-  message: string,
-) => waitForSnapshot(e2e.server.url, room, pick, message);
 
 async function stageClick(
   page: Page,

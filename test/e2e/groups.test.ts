@@ -21,28 +21,11 @@ import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import type { Shape } from "../../src/shared/schema";
-import type { PageErrors } from "../helpers/browser";
-import { setupE2E } from "../helpers/e2e";
-import { canvasBox, dragOnStage, drawRect, near, openRoom } from "../helpers/pages";
-import { waitForSnapshot } from "../helpers/shapes";
-import { uniqueRoomId } from "../helpers/yclient";
+import { roomHelpers, setupE2E } from "../helpers/e2e";
+import { canvasBox, dragOnStage, drawRect, near } from "../helpers/pages";
 
 const e2e = setupE2E();
-
-async function openNewRoom(
-  label: string,
-): Promise<{ page: Page; errors: PageErrors; room: string }> {
-  const room = uniqueRoomId(`groups-${label}`);
-  const { page, errors } = await e2e.session.newPage(label);
-  await openRoom(page, `${e2e.server.url}/r/${room}`);
-  return { page, errors, room };
-}
-
-const inSnapshot = <T>(
-  room: string,
-  pick: (shapes: Shape[]) => T | undefined | null | false,
-  message: string,
-) => waitForSnapshot(e2e.server.url, room, pick, message);
+const { openNewRoom, inSnapshot } = roomHelpers(e2e, "groups");
 
 const byId = (shapes: Shape[], id: string) => shapes.find((s) => s.id === id);
 

@@ -18,37 +18,12 @@
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import type { Shape } from "../../src/shared/schema";
-import type { PageErrors } from "../helpers/browser";
-import { setupE2E } from "../helpers/e2e";
-import {
-  canvasBox,
-  dragOnStage,
-  drawRect,
-  near,
-  openRoom,
-  type StagePoint,
-} from "../helpers/pages";
-import { waitForSnapshot } from "../helpers/shapes";
+import { roomHelpers, setupE2E } from "../helpers/e2e";
+import { canvasBox, dragOnStage, drawRect, near, type StagePoint } from "../helpers/pages";
 import { waitFor } from "../helpers/wait";
-import { uniqueRoomId } from "../helpers/yclient";
 
 const e2e = setupE2E();
-
-async function openNewRoom(
-  label: string,
-): Promise<{ page: Page; errors: PageErrors; room: string }> {
-  const room = uniqueRoomId(`tools-${label}`);
-  const { page, errors } = await e2e.session.newPage(label);
-  await openRoom(page, `${e2e.server.url}/r/${room}`);
-  return { page, errors, room };
-}
-
-/** Polls the room's HTTP snapshot until `pick` finds what it wants there. */
-const inSnapshot = <T>(
-  room: string,
-  pick: (shapes: Shape[]) => T | undefined | null | false,
-  message: string,
-) => waitForSnapshot(e2e.server.url, room, pick, message);
+const { openNewRoom, inSnapshot } = roomHelpers(e2e, "tools");
 
 /** The zoom shown in the bottom-left (a number of percent). */
 async function shownZoom(page: Page): Promise<number> {

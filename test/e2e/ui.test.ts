@@ -16,13 +16,13 @@ import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import type { Shape } from "../../src/shared/schema";
 import type { PageErrors } from "../helpers/browser";
-import { setupE2E } from "../helpers/e2e";
+import { roomHelpers, setupE2E } from "../helpers/e2e";
 import { canvasBox, drawRect, near, openRoom, setIdentity } from "../helpers/pages";
-import { waitForSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
 const e2e = setupE2E();
+const { inSnapshot } = roomHelpers(e2e, "ui");
 
 async function openPage(
   label: string,
@@ -34,13 +34,6 @@ async function openPage(
   await openRoom(opened.page, `${e2e.server.url}/r/${room}`);
   return opened;
 }
-
-/** Polls the room's HTTP snapshot until `pick` finds what it wants there. */
-const inSnapshot = <T>(
-  room: string,
-  pick: (shapes: Shape[]) => T | undefined | null | false,
-  message: string,
-) => waitForSnapshot(e2e.server.url, room, pick, message);
 
 async function stageClick(page: Page, x: number, y: number, clickCount = 1): Promise<void> {
   const box = await canvasBox(page);

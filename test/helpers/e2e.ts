@@ -3,9 +3,14 @@
  * whole file, started in beforeAll and stopped in afterAll (browser first, so no page is left
  * talking to a server that is going away).
  */
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { type BrowserSession, launchBrowser } from "./browser";
+import type { Shape } from "../../src/shared/schema";
+import { type BrowserSession, launchBrowser, type PageErrors } from "./browser";
 import { type DevServer, type DevServerOptions, startDevServer } from "./devServer";
+import { openRoom } from "./pages";
+import { waitForSnapshot } from "./shapes";
+import { uniqueRoomId } from "./yclient";
 
 export interface E2E {
   /** The file's dev server; only valid inside tests and later hooks. */
@@ -37,6 +42,28 @@ export function setupE2E(opts: DevServerOptions = {}): E2E {
     get session() {
       if (!session) throw new Error("setupE2E: Chromium is not running (outside a test?)");
       return session;
+    },
+  };
+}
+
+/**
+ * What the UI suites do in every test: open a fresh room (ids start with `prefix`) in a new
+ * page, and poll that room's HTTP snapshot until `pick` finds what the test waits for.
+ */
+export function roomHelpers(e2e: E2E, prefix: string) {
+  return {
+    async openNewRoom(label: string): Promise<{ page: Page; errors: PageErrors; room: string }> {
+      const room = uniqueRoomId(`${prefix}-${label}`);
+      const { page, errors } = await e2e.session.newPage(label);
+      await openRoom(page, `${e2e.server.url}/r/${room}`);
+      return { page, errors, room };
+    },
+    inSnapshot<T>(
+      room: string,
+      pick: (shapes: Shape[]) => T | undefined | null | false,
+      message: string,
+    ) {
+      return waitForSnapshot(e2e.server.url, room, pick, message);
     },
   };
 }
