@@ -8,14 +8,19 @@ import type { Shape } from "../shared/schema";
 import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 import { Arrow, Ellipse, Group, Line, Rect, Text } from "./konva";
 import { NAIVE_RENDER } from "./renderMode";
+import {
+  CONNECTOR_LABEL_WIDTH,
+  FONT_FAMILY,
+  FRAME_TITLE_GAP,
+  FRAME_TITLE_SIZE,
+  LABEL_FONT_SIZE,
+  LABEL_PADDING,
+  STICKY_PADDING,
+} from "./shapeMetrics";
 
 export const SHAPE_NAME = "shape";
-export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-export const STICKY_PADDING = 12;
 /** Thin strokes are hard to hit; this widens their hit area (screen px at zoom 1). */
 const HIT_STROKE = 12;
-/** Frame titles sit above the frame, at this font size (canvas units). */
-export const FRAME_TITLE_SIZE = 14;
 
 interface Props {
   shape: Shape;
@@ -46,11 +51,6 @@ function polygonPoints(shape: Shape): number[] {
     ? [w / 2, 0, w, h / 2, w / 2, h, 0, h / 2]
     : [w / 2, 0, w, h, 0, h];
 }
-
-export const LABEL_PADDING = 8;
-export const LABEL_FONT_SIZE = 18;
-/** Width of a line or arrow label, centred on the middle of its points. */
-export const CONNECTOR_LABEL_WIDTH = 160;
 
 /** Text inside a shape (or on a connector), wrapped and centred. */
 function Label({ shape, editing }: Props) {
@@ -131,7 +131,7 @@ function ShapeBody({ shape, editing }: Props) {
             cornerRadius={2}
           />
           <Text
-            y={-FRAME_TITLE_SIZE - 6}
+            y={-FRAME_TITLE_SIZE - FRAME_TITLE_GAP}
             width={shape.width}
             text={shape.name ?? "Frame"}
             fontSize={FRAME_TITLE_SIZE}

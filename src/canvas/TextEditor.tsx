@@ -16,7 +16,7 @@ import { round2 } from "../tools/geometry";
 import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 import type { BoardHandle } from "./Board";
 import { labelArea } from "./labelArea";
-import { FONT_FAMILY, LABEL_FONT_SIZE, STICKY_PADDING } from "./ShapeNode";
+import { FONT_FAMILY, LABEL_FONT_SIZE, STICKY_PADDING } from "./shapeMetrics";
 import type { View } from "./view";
 
 export type EditTarget =

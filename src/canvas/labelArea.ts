@@ -5,7 +5,7 @@
  */
 import { polylineMidpoint } from "../shared/binding";
 import { LABEL_TYPES, type Shape } from "../shared/schema";
-import { CONNECTOR_LABEL_WIDTH, LABEL_FONT_SIZE, LABEL_PADDING } from "./ShapeNode";
+import { CONNECTOR_LABEL_WIDTH, LABEL_FONT_SIZE, LABEL_PADDING } from "./shapeMetrics";
 
 export interface LabelArea {
   x: number;

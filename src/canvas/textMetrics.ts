@@ -2,7 +2,7 @@
 import { Text } from "konva/lib/shapes/Text";
 import { round2 } from "../tools/geometry";
 import { TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
-import { FONT_FAMILY } from "./ShapeNode";
+import { FONT_FAMILY } from "./shapeMetrics";
 
 /** Height of a text shape's box: `text` wrapped at `width` in `fontSize` (one line when empty). */
 export function textBoxHeight(text: string, width: number, fontSize: number): number {

@@ -3,9 +3,19 @@
  * "copy as SVG". Pure string building, so it runs and is tested in Node. Every piece of user text
  * is escaped: a label reading `</text><script>` stays a label.
  */
+
+import {
+  CONNECTOR_LABEL_WIDTH,
+  FRAME_TITLE_GAP,
+  FRAME_TITLE_SIZE,
+  LABEL_FONT_SIZE,
+  LABEL_PADDING,
+  STICKY_PADDING,
+} from "../canvas/shapeMetrics";
 import { polylineMidpoint } from "../shared/binding";
 import type { Shape } from "../shared/schema";
 import { shapeBounds, unionRects } from "../tools/geometry";
+import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
 
 export interface SvgOptions {
   /** Paint a white background (default true); false leaves it transparent. */
@@ -20,12 +30,6 @@ export const SVG_FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, sans
 const DEFAULT_PADDING = 16;
 /** Average glyph width in ems, for wrapping when no real measure is given. */
 const ESTIMATED_EM = 0.55;
-const TEXT_LINE_HEIGHT = 1.25;
-const STICKY_LINE_HEIGHT = 1.3;
-const STICKY_PADDING = 12;
-const LABEL_PADDING = 8;
-const LABEL_FONT_SIZE = 18;
-const FRAME_TITLE_SIZE = 14;
 
 /** XML-escapes text for element content and attribute values. */
 export function escapeXml(text: string): string {
@@ -91,7 +95,7 @@ function label(shape: Shape, measure: SvgOptions["measure"] & {}): string {
   if (!shape.label) return "";
   if (shape.type === "line" || shape.type === "arrow") {
     const mid = polylineMidpoint(shape.points);
-    const lines = wrapText(shape.label, 160, LABEL_FONT_SIZE, measure);
+    const lines = wrapText(shape.label, CONNECTOR_LABEL_WIDTH, LABEL_FONT_SIZE, measure);
     return textBlock(lines, {
       x: mid.x,
       y: mid.y - (lines.length * LABEL_FONT_SIZE * TEXT_LINE_HEIGHT) / 2,
@@ -182,7 +186,7 @@ function body(shape: Shape, measure: SvgOptions["measure"] & {}): string {
         [shape.name ?? "Frame"],
         {
           x: 0,
-          y: -FRAME_TITLE_SIZE - 6,
+          y: -FRAME_TITLE_SIZE - FRAME_TITLE_GAP,
           fontSize: FRAME_TITLE_SIZE,
           lineHeight: 1,
           fill: "#666666",
@@ -199,13 +203,12 @@ function body(shape: Shape, measure: SvgOptions["measure"] & {}): string {
 export function shapesToSvg(shapes: readonly Shape[], options: SvgOptions = {}): string {
   const padding = options.padding ?? DEFAULT_PADDING;
   const measure = options.measure ?? ((t: string, size: number) => t.length * size * ESTIMATED_EM);
+  const title = FRAME_TITLE_SIZE + FRAME_TITLE_GAP;
   const bounds = unionRects(
     shapes.map((s) => {
       const b = shapeBounds(s);
       // Frame titles sit above the frame.
-      return s.type === "frame"
-        ? { ...b, y: b.y - FRAME_TITLE_SIZE - 6, height: b.height + FRAME_TITLE_SIZE + 6 }
-        : b;
+      return s.type === "frame" ? { ...b, y: b.y - title, height: b.height + title } : b;
     }),
   ) ?? { x: 0, y: 0, width: 0, height: 0 };
   const x = bounds.x - padding;

@@ -4,7 +4,8 @@
  * import(), like the JSON export.
  */
 import type Konva from "konva";
-import { FONT_FAMILY, SHAPE_NAME } from "../canvas/ShapeNode";
+import { SHAPE_NAME } from "../canvas/ShapeNode";
+import { FONT_FAMILY } from "../canvas/shapeMetrics";
 import { type ExportOptions, exportBounds, paintedBounds } from "../export/scope";
 import { shapesToSvg } from "../export/svg";
 import { EXPORT_PADDING, EXPORT_PIXEL_RATIO, MAX_EXPORT_SIDE_PX } from "../shared/constants";

@@ -22,21 +22,7 @@ import { clipboardJson } from "../../src/doc/transfer";
 import { NUDGE_STEP, NUDGE_STEP_BIG, PASTE_FALLBACK_MS } from "../../src/shared/constants";
 import { DEFAULT_STYLE, type ShapeStyle } from "../../src/tools/shapeFactory";
 import type { ToolName } from "../../src/tools/tools";
-
-const rect = (x = 0, y = 0): NewShape => ({
-  type: "rect",
-  x,
-  y,
-  width: 100,
-  height: 50,
-  rotation: 0,
-  points: [],
-  stroke: "#1e1e1e",
-  fill: "transparent",
-  strokeWidth: 2,
-  text: "",
-  fontSize: 0,
-});
+import { newRect as rect } from "./support/fakes";
 
 const text = (words: string): NewShape => ({
   ...rect(),

@@ -27,22 +27,7 @@ import {
   shapeToCompact,
   shapeToYMap,
 } from "../../src/shared/doc";
-import { validShape } from "./support/fakes";
-
-const rect = (x = 0, y = 0): NewShape => ({
-  type: "rect",
-  x,
-  y,
-  width: 100,
-  height: 50,
-  rotation: 0,
-  points: [],
-  stroke: "#1e1e1e",
-  fill: "transparent",
-  strokeWidth: 2,
-  text: "",
-  fontSize: 0,
-});
+import { newRect as rect, validShape } from "./support/fakes";
 
 const many = (n: number, make: (i: number) => NewShape = (i) => rect(i, i)) =>
   Array.from({ length: n }, (_, i) => make(i));

@@ -24,8 +24,12 @@ import {
 } from "../../src/actions";
 import type { KeyInput } from "../../src/actions/types";
 import { labelArea } from "../../src/canvas/labelArea";
-import { CONNECTOR_LABEL_WIDTH, LABEL_FONT_SIZE, LABEL_PADDING } from "../../src/canvas/ShapeNode";
-import { type NewShape, ShapeStore } from "../../src/doc/shapeStore";
+import {
+  CONNECTOR_LABEL_WIDTH,
+  LABEL_FONT_SIZE,
+  LABEL_PADDING,
+} from "../../src/canvas/shapeMetrics";
+import { ShapeStore } from "../../src/doc/shapeStore";
 import {
   defaultExportOptions,
   exportBounds,
@@ -35,23 +39,7 @@ import {
 } from "../../src/export/scope";
 import { getShapes } from "../../src/shared/doc";
 import { DEFAULT_STYLE, type ShapeStyle, shapeFromDrag } from "../../src/tools/shapeFactory";
-import { validShape } from "./support/fakes";
-
-const rect = (x = 0, y = 0, over: Partial<NewShape> = {}): NewShape => ({
-  type: "rect",
-  x,
-  y,
-  width: 100,
-  height: 50,
-  rotation: 0,
-  points: [],
-  stroke: "#1e1e1e",
-  fill: "transparent",
-  strokeWidth: 2,
-  text: "",
-  fontSize: 0,
-  ...over,
-});
+import { newRect as rect, validShape } from "./support/fakes";
 
 function setup() {
   const doc = new Y.Doc();

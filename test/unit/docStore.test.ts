@@ -5,21 +5,7 @@ import { LOCAL_ORIGIN } from "../../src/doc/origin";
 import { type NewShape, ShapeStore } from "../../src/doc/shapeStore";
 import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { parseShape } from "../../src/shared/schema";
-
-const rect = (x = 0, y = 0): NewShape => ({
-  type: "rect",
-  x,
-  y,
-  width: 100,
-  height: 50,
-  rotation: 0,
-  points: [],
-  stroke: "#1e1e1e",
-  fill: "transparent",
-  strokeWidth: 2,
-  text: "",
-  fontSize: 0,
-});
+import { newRect as rect } from "./support/fakes";
 
 const sticky = (text: string): NewShape => ({
   ...rect(),

@@ -7,6 +7,7 @@ import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import type { Scheduler } from "../../../party/presence";
 import type { RoomConnection } from "../../../party/room";
+import type { NewShape } from "../../../src/doc/shapeStore";
 import { MessageType } from "../../../src/shared/protocol";
 import { BOX_TYPES, type Shape, type ShapeType } from "../../../src/shared/schema";
 
@@ -177,4 +178,23 @@ export function writeRawShape(doc: Y.Doc, id: string, fields: Record<string, unk
   const m = new Y.Map<unknown>();
   for (const [k, v] of Object.entries(fields)) m.set(k, v);
   doc.getMap("shapes").set(id, m);
+}
+
+/** A plain 100 × 50 rectangle as tools hand it to `ShapeStore.create`; `over` changes any key. */
+export function newRect(x = 0, y = 0, over: Partial<NewShape> = {}): NewShape {
+  return {
+    type: "rect",
+    x,
+    y,
+    width: 100,
+    height: 50,
+    rotation: 0,
+    points: [],
+    stroke: "#1e1e1e",
+    fill: "transparent",
+    strokeWidth: 2,
+    text: "",
+    fontSize: 0,
+    ...over,
+  };
 }
