@@ -9,14 +9,7 @@ import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { MAX_DOCUMENT_BYTES, MAX_REPORTED_SHAPE_IDS } from "../src/shared/constants";
-import {
-  checkEntry,
-  getShapes,
-  isCompact,
-  patchCompact,
-  readShapes,
-  shapeToJSON,
-} from "../src/shared/doc";
+import { checkEntry, getShapes, readShapes, shapeToJSON, writeShapePatch } from "../src/shared/doc";
 import { MessageType } from "../src/shared/protocol";
 import { checkReferences, ReferenceIndex } from "../src/shared/references";
 import { isWellFormedUpdate } from "./updateGuard";
@@ -192,14 +185,14 @@ export class RoomDocument {
     if (fixes.length === 0 && references?.length === 0) return none;
     this.doc.transact(() => {
       for (const fix of fixes) {
-        if (fix.patch && writePatch(shapes, fix.id, fix.patch)) this.stats.repairs++;
+        if (fix.patch && writeShapePatch(shapes, fix.id, fix.patch)) this.stats.repairs++;
         else {
           shapes.delete(fix.id);
           this.stats.removals++;
         }
       }
       for (const fix of references ?? needsReferences()) {
-        if (writePatch(shapes, fix.id, fix.patch)) this.stats.references++;
+        if (writeShapePatch(shapes, fix.id, fix.patch)) this.stats.references++;
       }
     }, REPAIR_ORIGIN);
     this.touched.clear();
@@ -215,22 +208,4 @@ export class RoomDocument {
 export function isEmptyUpdate(update: Uint8Array): boolean {
   // Two zero varints: no structs, empty delete set.
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
-}
-
-/**
- * Writes a repair patch onto a shape (undefined deletes the key): key by key on a Y.Map; a
- * compact shape is rewritten whole and stays compact. False when the entry is neither.
- */
-function writePatch(shapes: Y.Map<unknown>, id: string, patch: Record<string, unknown>): boolean {
-  const entry = shapes.get(id);
-  if (isCompact(entry)) {
-    shapes.set(id, patchCompact(entry, patch));
-    return true;
-  }
-  if (!(entry instanceof Y.Map)) return false;
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) entry.delete(k);
-    else entry.set(k, v);
-  }
-  return true;
 }

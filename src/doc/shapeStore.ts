@@ -15,8 +15,10 @@ import {
   patchCompact,
   readShapes,
   type ShapeMap,
+  sameValue,
   shapeToCompact,
   shapeToYMap,
+  writeShapePatch,
 } from "../shared/doc";
 import { checkReferences, ReferenceIndex } from "../shared/references";
 import { OPTIONAL_KEYS, POINT_TYPES, type Shape, TEXT_TYPES } from "../shared/schema";
@@ -53,13 +55,6 @@ export const DUPLICATE_OFFSET = 16;
 
 /** A shape without id and z, as tools produce it before it joins the document. */
 export type NewShape = Omit<Shape, "id" | "z">;
-
-const sameValue = (a: unknown, b: unknown): boolean => {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => v === b[i]);
-  }
-  return a === b;
-};
 
 export class ShapeStore {
   readonly shapes: Y.Map<ShapeMap>;
@@ -164,19 +159,7 @@ export class ShapeStore {
   private fixReferences(touched: ReadonlySet<string>): void {
     if (touched.size === 0) return;
     for (const { id, patch } of checkReferences(this.shapes, touched, this.references)) {
-      const map: unknown = this.shapes.get(id);
-      if (isCompact(map)) {
-        const before = ownKeys(map);
-        const next = patchCompact(map, patch);
-        const changed = Object.keys(patch).some((k) => !sameValue(before[k], next[k]));
-        if (changed) this.setEntry(id, next);
-        continue;
-      }
-      if (!(map instanceof Y.Map)) continue;
-      for (const [k, v] of Object.entries(patch)) {
-        if (v === undefined) map.delete(k);
-        else if (!sameValue(map.get(k), v)) map.set(k, v);
-      }
+      writeShapePatch(this.shapes as Y.Map<unknown>, id, patch);
     }
   }
 

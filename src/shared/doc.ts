@@ -181,6 +181,43 @@ export function patchCompact(
   return out;
 }
 
+/** Equal as stored values: numbers and strings by value, plain arrays (points) element by element. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => v === b[i]);
+  }
+  return a === b;
+}
+
+/**
+ * Writes `patch` (undefined deletes a key) onto the shape `id` in either form, leaving keys that
+ * already hold the value alone: every overwrite leaves bytes behind in the document for good. A
+ * compact shape is rewritten whole, and only if something changes, and stays compact. Used by
+ * the room's repairs and by the client's reference fixes. False when there is no shape to patch.
+ */
+export function writeShapePatch(
+  shapes: Y.Map<unknown>,
+  id: string,
+  patch: Readonly<Record<string, unknown>>,
+): boolean {
+  const entry = shapes.get(id);
+  if (isCompact(entry)) {
+    const before = ownKeys(entry);
+    const next = patchCompact(entry, patch);
+    if (Object.keys(patch).some((k) => !sameValue(before[k], next[k]))) shapes.set(id, next);
+    return true;
+  }
+  if (!(entry instanceof Y.Map)) return false;
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) {
+      if (entry.has(k)) entry.delete(k);
+    } else if (!sameValue(entry.get(k), v)) {
+      entry.set(k, v);
+    }
+  }
+  return true;
+}
+
 /** The public JSON form of a shape (HTTP snapshot, export): id plus the keys its type uses. */
 export function shapeToJSON(shape: Shape): Record<string, unknown> {
   const out: Record<string, unknown> = { id: shape.id };
