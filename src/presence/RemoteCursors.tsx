@@ -4,10 +4,14 @@
  * imperatively on its own non-listening layer: per-frame motion never goes through React. The
  * peers come parsed from the room (usePeers), so presence is read once per change, not twice.
  */
-import Konva from "konva";
+import { Group as KonvaGroup } from "konva/lib/Group";
+import type { Layer as KonvaLayer } from "konva/lib/Layer";
+import { Label as KonvaLabel, Tag as KonvaTag } from "konva/lib/shapes/Label";
+import { Path as KonvaPath } from "konva/lib/shapes/Path";
+import { Text as KonvaText } from "konva/lib/shapes/Text";
 import { PerfectCursor } from "perfect-cursors";
 import { useEffect, useRef } from "react";
-import { Layer } from "react-konva";
+import { Layer } from "../canvas/konva";
 import type { Peer } from "./peers";
 
 /** ms without a new position after which a cursor snaps to its last point. */
@@ -15,12 +19,12 @@ const SETTLE_MS = 400;
 const ARROW_PATH = "M0 0 L0 17 L4.5 12.5 L8 20 L11 18.8 L7.6 11.4 L13.5 11.4 Z";
 
 interface CursorView {
-  group: Konva.Group;
+  group: KonvaGroup;
   /** Lands the cursor exactly on its last reported point once updates stop. */
   settle: ReturnType<typeof setTimeout> | null;
-  label: Konva.Text;
-  tag: Konva.Tag;
-  arrow: Konva.Path;
+  label: KonvaText;
+  tag: KonvaTag;
+  arrow: KonvaPath;
   animator: PerfectCursor;
   name: string;
   color: string;
@@ -29,22 +33,22 @@ interface CursorView {
 }
 
 function createCursor(
-  layer: Konva.Layer,
+  layer: KonvaLayer,
   clientId: number,
   name: string,
   color: string,
   zoom: number,
 ): CursorView {
-  const group = new Konva.Group({ listening: false, name: `cursor-${clientId}` });
-  const arrow = new Konva.Path({
+  const group = new KonvaGroup({ listening: false, name: `cursor-${clientId}` });
+  const arrow = new KonvaPath({
     data: ARROW_PATH,
     fill: color,
     stroke: "#ffffff",
     strokeWidth: 1.2,
   });
-  const label = new Konva.Label({ x: 12, y: 20 });
-  const tag = new Konva.Tag({ fill: color, cornerRadius: 4 });
-  const text = new Konva.Text({
+  const label = new KonvaLabel({ x: 12, y: 20 });
+  const tag = new KonvaTag({ fill: color, cornerRadius: 4 });
+  const text = new KonvaText({
     text: name,
     fontSize: 12,
     padding: 4,
@@ -70,7 +74,7 @@ function destroyCursor(view: CursorView): void {
 }
 
 export function RemoteCursors({ peers, zoom }: { peers: readonly Peer[]; zoom: number }) {
-  const layerRef = useRef<Konva.Layer>(null);
+  const layerRef = useRef<KonvaLayer>(null);
   const viewsRef = useRef(new Map<number, CursorView>());
   const zoomRef = useRef(zoom);
 

@@ -4,7 +4,8 @@
  * layer. A trail shows what its owner last sent; once updates stop (they let go, or left) it
  * fades out over LASER_FADE_MS and is destroyed.
  */
-import Konva from "konva";
+import type { Group as KonvaGroup } from "konva/lib/Group";
+import { Line as KonvaLine } from "konva/lib/shapes/Line";
 import { memo, useEffect, useRef } from "react";
 import { Group } from "../canvas/konva";
 import { CURSOR_THROTTLE_MS, LASER_FADE_MS } from "../shared/constants";
@@ -15,7 +16,7 @@ import type { Peer } from "./peers";
 const HOLD_MS = CURSOR_THROTTLE_MS * 2;
 
 interface TrailView {
-  line: Konva.Line;
+  line: KonvaLine;
   points: number[] | null;
   updatedAt: number;
 }
@@ -33,7 +34,7 @@ function sameTrail(a: readonly number[], b: readonly number[]): boolean {
 }
 
 export const RemoteLasers = memo(function RemoteLasers({ peers }: { peers: readonly Peer[] }) {
-  const groupRef = useRef<Konva.Group>(null);
+  const groupRef = useRef<KonvaGroup>(null);
   const views = useRef(new Map<number, TrailView>());
   const frame = useRef<number | null>(null);
 
@@ -58,7 +59,7 @@ export const RemoteLasers = memo(function RemoteLasers({ peers }: { peers: reado
       if (view?.points && sameTrail(view.points, points)) continue;
       if (!view) {
         view = {
-          line: new Konva.Line({ ...LASER_STYLE, name: "remote-laser" }),
+          line: new KonvaLine({ ...LASER_STYLE, name: "remote-laser" }),
           points: null,
           updatedAt: now,
         };
