@@ -9,6 +9,7 @@ import { comparePaintOrder, type Shape } from "../shared/schema";
 import { round2 } from "../tools/geometry";
 import type { GrabbedShapes } from "./gestures/types";
 import type { LazyHitGraph } from "./hitGraph";
+import { mergeInto, moveAllTo } from "./layerMoves";
 import { type ConnectorFollower, followConnectors } from "./liveConnectors";
 import { NAIVE_RENDER } from "./renderMode";
 
@@ -57,7 +58,7 @@ export function useShapeNodes(refs: {
       const drag = refsRef.current.dragLayer.current;
       const layer = refsRef.current.shapesLayer.current;
       if (NAIVE_RENDER || !drag || !layer) return;
-      for (const node of nodes) if (node.getLayer() === layer) node.moveTo(drag);
+      moveAllTo(nodes, layer, drag);
       layer.batchDraw();
       drag.batchDraw();
     };
@@ -67,18 +68,7 @@ export function useShapeNodes(refs: {
       const layer = refsRef.current.shapesLayer.current;
       if (NAIVE_RENDER || !drag || !layer) return;
       const byId = refsRef.current.shapesById();
-      for (const node of nodes) {
-        if (node.getLayer() !== drag) continue;
-        const shape = byId.get(node.id());
-        node.moveTo(layer);
-        if (!shape) continue;
-        const after = layer.getChildren().find((n) => {
-          if (n === node) return false;
-          const other = byId.get(n.id());
-          return other !== undefined && comparePaintOrder(other, shape) > 0;
-        });
-        if (after) node.zIndex(after.zIndex());
-      }
+      mergeInto(nodes, drag, layer, (n) => byId.get(n.id()), comparePaintOrder);
       refsRef.current.hitGraph.current?.invalidate();
       layer.batchDraw();
       drag.batchDraw();

@@ -92,6 +92,21 @@ function boundsOf(shape: Shape): Rect {
   return b;
 }
 
+/**
+ * Fills the bounds cache for `shapes` from index `from` while `more()` says there is time;
+ * returns where it stopped (`shapes.length` when done). Run in idle time after a render, so the
+ * first move of a drag does not measure thousands of shapes in one task.
+ */
+export function warmBounds(shapes: readonly Shape[], from: number, more: () => boolean): number {
+  let i = from;
+  while (i < shapes.length) {
+    boundsOf(shapes[i]!);
+    i++;
+    if ((i & 63) === 0 && !more()) break;
+  }
+  return i;
+}
+
 /** Sorted, merged snap lines from candidate bounds: their left/centre/right and top/middle/bottom. */
 export function buildTargets(bounds: readonly Rect[]): SnapTargets {
   const xs: SnapLine[] = [];

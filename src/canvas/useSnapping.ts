@@ -4,12 +4,12 @@
  * whether the grid is on, and the selection frame's rotation (S6) and resize (S9) snapping.
  */
 import type Konva from "konva";
-import { createElement, type RefObject, useMemo, useRef, useState } from "react";
+import { createElement, type RefObject, useEffect, useMemo, useRef, useState } from "react";
 import type { Shape } from "../shared/schema";
 import { viewportRect } from "./culling";
 import type { SnapContext } from "./gestures/types";
 import { Line } from "./konva";
-import { type Guide, snapCandidates } from "./snapping";
+import { type Guide, snapCandidates, warmBounds } from "./snapping";
 import { snapSettings, useSnapSettings } from "./snapSettings";
 import { useResizeSnap } from "./useResizeSnap";
 import { useRotationSnap } from "./useRotationSnap";
@@ -42,6 +42,20 @@ export function useSnapping(opts: {
     }),
     [containerRef, viewRef],
   );
+
+  // Measure the shapes on screen while the page is idle: a drag's first move then only reads them.
+  useEffect(() => {
+    const shapes = opts.rendered;
+    if (typeof requestIdleCallback !== "function") return;
+    let handle = 0;
+    let at = 0;
+    const step = (deadline: IdleDeadline) => {
+      at = warmBounds(shapes, at, () => deadline.timeRemaining() > 1);
+      if (at < shapes.length) handle = requestIdleCallback(step);
+    };
+    handle = requestIdleCallback(step);
+    return () => cancelIdleCallback(handle);
+  }, [opts.rendered]);
 
   useRotationSnap(transformerRef);
   const resize = useResizeSnap({

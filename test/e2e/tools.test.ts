@@ -14,12 +14,15 @@
  *        select tool moves the arrow's end with it.
  *  [UT6] The wheel pans; Ctrl+wheel (mouse notch) and small Ctrl+wheel steps (trackpad pinch)
  *        zoom about the pointer.
+ *  [UT8] A shape dragged between two others goes back to its place in paint order when dropped:
+ *        it still paints over the one below it and under the one above it (canvas pixels).
  */
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import type { Shape } from "../../src/shared/schema";
 import { roomHelpers, setupE2E } from "../helpers/e2e";
 import { canvasBox, dragOnStage, drawRect, near, type StagePoint } from "../helpers/pages";
+import { colorAt } from "../helpers/pixels";
 import { waitFor } from "../helpers/wait";
 
 const e2e = setupE2E();
@@ -37,6 +40,42 @@ async function hover(page: Page, at: StagePoint): Promise<void> {
 }
 
 describe("drawing tools", () => {
+  test("[UT8] a dragged shape goes back to its place in paint order", async () => {
+    const { page, errors, room } = await openNewRoom("paint-order");
+    const panel = page.getByTestId("style-panel");
+    // Bottom to top: red, green, blue, each overlapping the next by 60 px.
+    const fills = ["#ffc9c9", "#b2f2bb", "#a5d8ff"];
+    for (const [i, fill] of fills.entries()) {
+      await drawRect(page, 100 + i * 100, 100, 160, 120);
+      await panel.getByRole("button", { name: `Fill ${fill}` }).click();
+    }
+    await inSnapshot(
+      room,
+      (shapes) =>
+        shapes.filter((s) => s.type === "rect" && fills.includes(s.fill as string)).length === 3,
+      "three filled rects",
+    );
+    await page.keyboard.press("v");
+    await page.keyboard.press("Escape");
+    // Drag the green one by its own middle strip, 20 px down.
+    await dragOnStage(page, { x: 280, y: 150 }, { x: 280, y: 170 });
+    await inSnapshot(
+      room,
+      (shapes) => shapes.some((s) => s.fill === fills[1] && near(s.y, 120, 2)),
+      "the green rect moved down",
+    );
+    // Red∩green shows green; green∩blue shows blue, both before and after the drop is drawn.
+    await waitFor(
+      async () =>
+        (await colorAt(page, 230, 200)) === fills[1] &&
+        (await colorAt(page, 330, 200)) === fills[2],
+      { timeout: 5_000, message: "green over red, blue over green" },
+    );
+    expect(await colorAt(page, 230, 200)).toBe(fills[1]);
+    expect(await colorAt(page, 330, 200)).toBe(fills[2]);
+    expect(errors.messages).toEqual([]);
+  });
+
   test("[UT1] ellipse, line and arrow store their type and the dragged geometry", async () => {
     const { page, errors, room } = await openNewRoom("shapes");
     await page.keyboard.press("o");

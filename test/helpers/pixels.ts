@@ -22,3 +22,27 @@ export function paintedAt(page: Page, x: number, y: number): Promise<boolean> {
     [x, y] as const,
   );
 }
+
+/**
+ * The colour the stage shows at canvas point (x, y) (zoom 1, no pan): the top-most layer canvas
+ * that painted there, as "#rrggbb", or null where every layer is transparent.
+ */
+export function colorAt(page: Page, x: number, y: number): Promise<string | null> {
+  return page.evaluate(
+    ([px, py]) => {
+      const canvases = [...document.querySelectorAll('[data-testid="canvas"] canvas')];
+      for (const node of canvases.reverse()) {
+        const c = node as HTMLCanvasElement;
+        const ratio = c.width / (c.clientWidth || c.width);
+        const d = c
+          .getContext("2d")
+          ?.getImageData(Math.round(px * ratio), Math.round(py * ratio), 1, 1);
+        if (!d || d.data[3] === 0) continue;
+        const hex = (v: number) => v.toString(16).padStart(2, "0");
+        return `#${hex(d.data[0]!)}${hex(d.data[1]!)}${hex(d.data[2]!)}`;
+      }
+      return null;
+    },
+    [x, y] as const,
+  );
+}
