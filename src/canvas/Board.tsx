@@ -196,6 +196,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
     readOnly: props.readOnly,
     byId: index.byId,
     shapesById: index.get,
+    shapesList: index.list,
     store: props.store,
     onGesture: props.onGesture,
   });

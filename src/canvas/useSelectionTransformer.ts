@@ -4,6 +4,7 @@
  */
 import type Konva from "konva";
 import { type RefObject, useCallback, useEffect, useRef } from "react";
+import { membershipAfterTransform } from "../doc/diagram";
 import type { ShapePatch, ShapeStore } from "../doc/shapeStore";
 import { BOX_TYPES, POINT_TYPES, type Shape } from "../shared/schema";
 import { round2 } from "../tools/geometry";
@@ -33,6 +34,8 @@ export function useSelectionTransformer(opts: {
   readOnly: boolean;
   byId: Map<string, Shape>;
   shapesById: () => Map<string, Shape>;
+  /** Every shape, in paint order (frame membership after a resize). */
+  shapesList: () => Shape[];
   store: ShapeStore;
   onGesture: ((moving: Shape[] | null) => void) | undefined;
 }) {
@@ -105,7 +108,9 @@ export function useSelectionTransformer(opts: {
       node.scale({ x: 1, y: 1 });
       patches.push(patch);
     }
-    latest.current.store.update(patches);
+    // GR11: a resized frame takes in what it now holds and lets go of what it no longer does.
+    const board = latest.current.shapesList();
+    latest.current.store.update([...patches, ...membershipAfterTransform(board, patches)]);
     latest.current.onGesture?.(null);
   }, [transformerRef]);
 

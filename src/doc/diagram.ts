@@ -1,7 +1,7 @@
 /**
  * Groups, frames and locks as pure functions over shapes: which ids a press, a marquee or a move
  * really concerns, and the patches grouping, locking and frame membership write. The gestures
- * and actions call these; test/unit/diagramGroups.test.ts runs them in Node (rules GR1–GR9 in
+ * and actions call these; test/unit/diagramGroups.test.ts runs them in Node (rules GR1–GR11 in
  * docs/schema.md "Groups, frames and locks").
  */
 
@@ -146,6 +146,37 @@ export function membershipPatches(
     if (s.frameId && moved.has(s.frameId)) continue;
     const frame = frameHolding(placed, shapeBounds({ ...s, x: p.x, y: p.y }), new Set([s.id]));
     const next = frame?.id ?? "";
+    if (next !== (s.frameId ?? "")) out.push({ id: s.id, frameId: next });
+  }
+  return out;
+}
+
+/**
+ * GR11: after a resize or rotation, membership follows the new geometry. Each transformed shape
+ * (not a frame), each child of a transformed frame and each shape fully inside a transformed
+ * frame's new box joins the topmost frame fully holding it, or leaves its frame when none does.
+ */
+export function membershipAfterTransform(
+  shapes: readonly Shape[],
+  patches: readonly ShapePatch[],
+): ShapePatch[] {
+  const patched = new Map(patches.map((p) => [p.id, p]));
+  const placed = shapes.map((s) => {
+    const p = patched.get(s.id);
+    return p ? ({ ...s, ...p } as Shape) : s;
+  });
+  const frames = placed.filter((s) => s.type === "frame" && patched.has(s.id));
+  const frameIds = new Set(frames.map((f) => f.id));
+  const out: ShapePatch[] = [];
+  for (const s of placed) {
+    if (s.type === "frame") continue;
+    const bounds = shapeBounds(s);
+    const concerned =
+      patched.has(s.id) ||
+      (s.frameId !== undefined && frameIds.has(s.frameId)) ||
+      frames.some((f) => inside(shapeBounds(f), bounds));
+    if (!concerned) continue;
+    const next = frameHolding(placed, bounds, new Set([s.id]))?.id ?? "";
     if (next !== (s.frameId ?? "")) out.push({ id: s.id, frameId: next });
   }
   return out;

@@ -1,7 +1,7 @@
 /**
  * Groups, frames and locks through the real UI in Chromium (mouse and keyboard), each checked
  * in the room's HTTP snapshot. Canvas (0, 0) is the stage's top-left at zoom 1 in a new room.
- * Rules: docs/schema.md "Groups, frames and locks" (GR1–GR9).
+ * Rules: docs/schema.md "Groups, frames and locks" (GR1–GR11).
  *
  *  [GR1][GR6] Ctrl+G groups the selection; a click on one member then drags the whole group;
  *             Ctrl+Shift+G ungroups, after which a drag moves one shape.
@@ -12,6 +12,8 @@
  *  [GR9] The frame tool (F) draws "Frame" around shapes, which become its children; dragging
  *        the frame moves them; a child dragged out leaves it; a double click on the title
  *        renames it; deleting the frame keeps its children without frameId.
+ *  [GR11] Resizing a frame with its corner handle takes in the shape it now holds, and shrinking
+ *        it lets go of the one it no longer holds.
  *  [GR10] With a frame selected, the main menu exports it alone: an SVG of the frame and its
  *        children (not the shape outside it), and a PNG the frame's size.
  *  [GR5][GR7] Ctrl+Shift+L locks: a locked shape does not move, is not picked by a marquee and
@@ -248,6 +250,49 @@ describe("frames", () => {
 });
 
 describe("frame export", () => {
+  test("[GR11] a frame resized with its handle takes in and lets go of shapes", async () => {
+    const { page, errors, room } = await openNewRoom("frame-resize");
+    const [a, b] = await twoRects(page, room);
+    await page.keyboard.press("f");
+    // Around the first rect only.
+    await dragOnStage(page, { x: 60, y: 60 }, { x: 260, y: 260 });
+    const frame = await inSnapshot(
+      room,
+      (shapes) => {
+        const f = shapes.find((s) => s.type === "frame");
+        return (
+          f &&
+          byId(shapes, a.id)?.frameId === f.id &&
+          byId(shapes, b.id)?.frameId === undefined &&
+          f
+        );
+      },
+      "a frame holding the first rect only",
+    );
+    // The new frame is selected: its bottom-right handle (padding 4 px) grows it over the second.
+    await dragOnStage(page, { x: 264, y: 264 }, { x: 464, y: 264 });
+    await inSnapshot(
+      room,
+      (shapes) =>
+        near(byId(shapes, frame.id)?.width, 400, 8) &&
+        byId(shapes, a.id)?.frameId === frame.id &&
+        byId(shapes, b.id)?.frameId === frame.id,
+      "the grown frame holds both rects",
+    );
+    // Shrunk from the left edge's handle past the first rect: it lets go of it. The selection
+    // frame takes in the title band (22 px) above the frame, so that handle sits at y 149.
+    await dragOnStage(page, { x: 56, y: 149 }, { x: 250, y: 149 });
+    await inSnapshot(
+      room,
+      (shapes) =>
+        near(byId(shapes, frame.id)?.x, 250, 8) &&
+        byId(shapes, a.id)?.frameId === undefined &&
+        byId(shapes, b.id)?.frameId === frame.id,
+      "the shrunk frame lets go of the first rect",
+    );
+    expect(errors.messages).toEqual([]);
+  });
+
   test("[GR10] the main menu exports the selected frame alone as SVG and PNG", async () => {
     const { page, errors, room } = await openNewRoom("export");
     const [a, b] = await twoRects(page, room);

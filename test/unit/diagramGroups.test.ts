@@ -12,6 +12,8 @@
  *  [GR8] Copies of a group form a new group; copies of a frame keep their copied children.
  *  [GR9] A shape dropped fully inside a frame joins it, dragged out leaves it; a new frame adopts
  *        what lies inside it; deleting a frame keeps its children without frameId.
+ *  [GR11] A resized frame takes in what it now fully holds and lets go of what it no longer does;
+ *        a resized or rotated shape joins or leaves frames like a moved one.
  */
 import { describe, expect, test } from "vitest";
 import * as Y from "yjs";
@@ -21,6 +23,7 @@ import {
   groupPatches,
   lockPatches,
   marqueePick,
+  membershipAfterTransform,
   membershipPatches,
   movableIds,
   nextFrameName,
@@ -173,6 +176,25 @@ describe("frames", () => {
         { id: "f", x: 1000, y: 0 },
         { id: "child", x: 1020, y: 20 },
       ]),
+    ).toEqual([]);
+  });
+
+  test("[GR11] a resized frame takes in what it now holds and lets go of the rest", () => {
+    const board = [frame, child, outside];
+    // Grown to hold `out` (at 300,300 size 10) too.
+    expect(
+      membershipAfterTransform(board, [{ id: "f", x: 0, y: 0, width: 400, height: 400 }]),
+    ).toEqual([{ id: "out", frameId: "f" }]);
+    // Shrunk so that `child` no longer fits.
+    expect(
+      membershipAfterTransform(board, [{ id: "f", x: 0, y: 0, width: 15, height: 15 }]),
+    ).toEqual([{ id: "child", frameId: "" }]);
+    // A child resized past its frame's edge leaves it; one resized inside stays.
+    expect(
+      membershipAfterTransform(board, [{ id: "child", x: 20, y: 20, width: 500, height: 10 }]),
+    ).toEqual([{ id: "child", frameId: "" }]);
+    expect(
+      membershipAfterTransform(board, [{ id: "child", x: 20, y: 20, width: 30, height: 30 }]),
     ).toEqual([]);
   });
 
