@@ -50,6 +50,8 @@ export interface BoardHandle {
   onView(listener: (view: View, source: ViewSource) => void): () => void;
   /** Moves the camera for follow mode (listeners see source "follow", not "user"). */
   followView(view: View): void;
+  /** Glides the camera there (a summon), like followView but animated. */
+  glideView(view: View): void;
   /** Screen size of the stage, px. */
   size(): { width: number; height: number };
   zoomBy(factor: number): void;
@@ -207,6 +209,7 @@ export const Board = forwardRef<BoardHandle, Props>(function Board(props, ref) {
       getView: () => ({ ...viewRef.current }),
       onView: camera.onView,
       followView: camera.follow,
+      glideView: camera.glide,
       size: () => ({
         width: containerRef.current?.clientWidth ?? 0,
         height: containerRef.current?.clientHeight ?? 0,

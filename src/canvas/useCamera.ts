@@ -7,7 +7,7 @@
 import type Konva from "konva";
 import { Konva as KonvaGlobal } from "konva/lib/Global";
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { GRID_SIZE, WHEEL_LINE_PX, WHEEL_NOTCH_PX } from "../shared/constants";
+import { GRID_SIZE, SUMMON_GLIDE_MS, WHEEL_LINE_PX, WHEEL_NOTCH_PX } from "../shared/constants";
 import type { Shape } from "../shared/schema";
 import { type Point, shapeBounds, unionRects } from "../tools/geometry";
 import { type MovingPicture, movingPicture } from "./movingPicture";
@@ -23,6 +23,11 @@ export interface Camera {
   onView(listener: ViewListener): () => void;
   /** Moves the camera for follow mode (listeners see source "follow"). */
   follow(view: View): void;
+  /**
+   * Glides there over SUMMON_GLIDE_MS like follow (at once in a hidden tab or with reduced
+   * motion); any move of the user's own stops it.
+   */
+  glide(view: View): void;
   zoomBy(factor: number): void;
   zoomTo(zoom: number): void;
   fit(shapes: readonly Shape[]): void;
@@ -47,6 +52,8 @@ export function useCamera(opts: {
   const listeners = useRef(new Set<ViewListener>());
   const sourceRef = useRef<ViewSource>("user");
   const pictureRef = useRef<MovingPicture | null>(null);
+  /** The animation frame of a glide in progress. */
+  const glideRef = useRef<number | null>(null);
   const [size, setSize] = useState({ width: window.innerWidth, height: window.innerHeight });
 
   useEffect(() => {
@@ -62,6 +69,11 @@ export function useCamera(opts: {
 
   const apply = useCallback(
     (view: View) => {
+      // The user's own pan or zoom wins over a glide in progress.
+      if (sourceRef.current === "user" && glideRef.current !== null) {
+        cancelAnimationFrame(glideRef.current);
+        glideRef.current = null;
+      }
       const zoomChanged = view.zoom !== viewRef.current.zoom;
       viewRef.current = view;
       const stage = stageRef.current;
@@ -161,19 +173,48 @@ export function useCamera(opts: {
       const el = containerRef.current;
       return { x: (el?.clientWidth ?? 0) / 2, y: (el?.clientHeight ?? 0) / 2 };
     };
+    const follow = (view: View) => {
+      sourceRef.current = "follow";
+      try {
+        apply({ ...view, zoom: clampZoom(view.zoom) });
+      } finally {
+        sourceRef.current = "user";
+      }
+    };
     return {
       apply,
       onView(listener) {
         listeners.current.add(listener);
         return () => listeners.current.delete(listener);
       },
-      follow(view) {
-        sourceRef.current = "follow";
-        try {
-          apply({ ...view, zoom: clampZoom(view.zoom) });
-        } finally {
-          sourceRef.current = "user";
+      follow,
+      glide(target) {
+        if (glideRef.current !== null) cancelAnimationFrame(glideRef.current);
+        glideRef.current = null;
+        const still =
+          document.hidden || window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+        if (still) {
+          follow(target);
+          return;
         }
+        // Interpolate the canvas point at the screen's centre, and the zoom in log space, so the
+        // path neither swings nor rushes through the zoom.
+        const c = center();
+        const from = viewRef.current;
+        const toZoom = clampZoom(target.zoom);
+        const a = { x: (c.x - from.x) / from.zoom, y: (c.y - from.y) / from.zoom };
+        const b = { x: (c.x - target.x) / target.zoom, y: (c.y - target.y) / target.zoom };
+        const start = performance.now();
+        const step = (now: number) => {
+          const t = Math.min(1, (now - start) / SUMMON_GLIDE_MS);
+          const e = 1 - (1 - t) ** 3;
+          const zoom = from.zoom * (toZoom / from.zoom) ** e;
+          const x = a.x + (b.x - a.x) * e;
+          const y = a.y + (b.y - a.y) * e;
+          glideRef.current = t < 1 ? requestAnimationFrame(step) : null;
+          follow(t < 1 ? { x: c.x - x * zoom, y: c.y - y * zoom, zoom } : target);
+        };
+        glideRef.current = requestAnimationFrame(step);
       },
       zoomBy: (factor) =>
         apply(zoomAround(viewRef.current, viewRef.current.zoom * factor, center())),

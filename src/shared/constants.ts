@@ -240,3 +240,8 @@ export const LASER_FADE_MS = 1_000;
 export const LASER_MAX_NUMBERS = 128;
 /** ms. A summon older than this when it arrives is ignored (a late joiner is not yanked about). */
 export const SUMMON_MAX_AGE_MS = 5_000;
+/**
+ * ms. A summoned camera glides to the summoner's view (ease-out) instead of jumping, so people
+ * see where they were taken; about Excalidraw's and tldraw's camera animations.
+ */
+export const SUMMON_GLIDE_MS = 400;

@@ -86,7 +86,7 @@ export function usePresenceWiring(
     presence.summon({ ...viewportOf(board.getView(), width, height), at: Date.now() });
   }, [presence, boardRef]);
 
-  // Someone summoned everyone: jump to their view once (and stop following anyone else).
+  // Someone summoned everyone: glide to their view once (and stop following anyone else).
   const inbox = useMemo(() => new SummonInbox(), []);
   useEffect(() => {
     const request = inbox.take(peers, Date.now());
@@ -94,7 +94,7 @@ export function usePresenceWiring(
     if (!request || !board) return;
     setFollowing(null);
     const { width, height } = board.size();
-    board.followView({
+    board.glideView({
       x: width / 2 - request.x * request.zoom,
       y: height / 2 - request.y * request.zoom,
       zoom: request.zoom,

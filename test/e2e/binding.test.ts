@@ -14,7 +14,7 @@
  *  [LZ5] A view-only visitor's laser (K, drag) shows as a trail on the editor's page, fades out
  *        after the drag, and nothing is stored.
  *  [SM2] "Bring everyone to my view" (presence list button, then the main menu) moves the other
- *        page's camera to this page's, each time it is asked.
+ *        page's camera to this page's, each time it is asked, gliding there (zooms in between show).
  */
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
@@ -420,11 +420,29 @@ describe("bring everyone to my view", () => {
     expect(zoomed.zoom).toBeGreaterThan(1);
     expect(await shownZoom(two.page)).toBe(100);
 
+    // Every zoom page 2 shows on the way: a summon glides there, it does not jump.
+    await two.page.evaluate(() => {
+      const el = document.querySelector('[data-testid="zoom-value"]')!;
+      const seen: string[] = [];
+      (window as unknown as { __zooms: string[] }).__zooms = seen;
+      new MutationObserver(() => seen.push(el.textContent ?? "")).observe(el, {
+        subtree: true,
+        characterData: true,
+        childList: true,
+      });
+    });
     await one.page.getByTestId("summon-everyone").click();
     await waitFor(async () => sameView(await stageView(two.page), zoomed), {
       message: "page 2's camera moves to page 1's (presence list button)",
     });
-    expect(await shownZoom(two.page)).toBe(await shownZoom(one.page));
+    const final = await shownZoom(one.page);
+    expect(await shownZoom(two.page)).toBe(final);
+    const path = (
+      await two.page.evaluate(() => (window as unknown as { __zooms: string[] }).__zooms)
+    )
+      .map((t) => Number.parseInt(t, 10))
+      .filter((z) => z > 100 && z < final);
+    expect(path.length, "zooms shown between 100% and the summoner's").toBeGreaterThan(0);
 
     // Page 2 wanders off; page 1 zooms out and asks again, from the main menu.
     await two.page.keyboard.press("Control+0");
