@@ -108,6 +108,11 @@ export function Room({
         opacity: selectedShape.opacity ?? 1,
       }
     : style;
+  const selectionLocked = useMemo(() => {
+    const wanted = new Set(selection);
+    const held = shapes.filter((s) => wanted.has(s.id));
+    return held.length > 0 && held.every((s) => s.locked === true);
+  }, [shapes, selection]);
   // Font size applies to text and notes: shown for a selection holding one, or their tools.
   const showFontSize =
     selectedText !== undefined ||
@@ -241,6 +246,7 @@ export function Room({
           style={panelStyle}
           showFontSize={showFontSize}
           selectionCount={selection.length}
+          locked={selectionLocked}
           actions={actions}
         />
       )}

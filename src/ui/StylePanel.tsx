@@ -28,6 +28,8 @@ interface Props {
   /** The selection holds text or a note, or the text or note tool is active. */
   showFontSize: boolean;
   selectionCount: number;
+  /** Every selected shape is locked (GR7): the lock button then unlocks. */
+  locked?: boolean;
   actions: RoomActions;
 }
 
@@ -87,7 +89,13 @@ export function OptionButton({
   );
 }
 
-export function StylePanel({ style, showFontSize, selectionCount, actions }: Props) {
+export function StylePanel({
+  style,
+  showFontSize,
+  selectionCount,
+  locked = false,
+  actions,
+}: Props) {
   return (
     <div className="style-panel panel" data-testid="style-panel">
       <div className="panel-label">Stroke</div>
@@ -203,6 +211,16 @@ export function StylePanel({ style, showFontSize, selectionCount, actions }: Pro
               onClick={() => actions.run("delete")}
             >
               {ICONS.trash}
+            </button>
+            <button
+              type="button"
+              title={locked ? "Unlock — Ctrl+Shift+L" : "Lock — Ctrl+Shift+L"}
+              aria-label={locked ? "Unlock" : "Lock"}
+              aria-pressed={locked}
+              className={locked ? "active" : undefined}
+              onClick={() => actions.run("toggle-lock")}
+            >
+              {locked ? ICONS.lock : ICONS.unlock}
             </button>
           </div>
         </>

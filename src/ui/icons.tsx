@@ -163,6 +163,18 @@ export const ICONS = {
       <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" />
     </Svg>
   ),
+  lock: (
+    <Svg>
+      <rect x="5" y="11" width="14" height="9" rx="2" />
+      <path d="M8 11V8a4 4 0 018 0v3" />
+    </Svg>
+  ),
+  unlock: (
+    <Svg>
+      <rect x="5" y="11" width="14" height="9" rx="2" />
+      <path d="M8 11V8a4 4 0 017.5-2" />
+    </Svg>
+  ),
   menu: (
     <Svg>
       <path d="M4 6h16M4 12h16M4 18h16" />

@@ -17,7 +17,8 @@
  *  [GR10] With a frame selected, the main menu exports it alone: an SVG of the frame and its
  *        children (not the shape outside it), and a PNG the frame's size.
  *  [GR5][GR7] Ctrl+Shift+L locks: a locked shape does not move, is not picked by a marquee and
- *        survives Delete; a click still selects it and Ctrl+Shift+L unlocks it.
+ *        survives Delete; a click still selects it and Ctrl+Shift+L unlocks it. The style
+ *        panel's Lock button does the same and reads Unlock while the selection is locked.
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -365,6 +366,21 @@ describe("locks", () => {
     await inSnapshot(room, (shapes) => byId(shapes, a.id)?.locked === undefined, "unlocked");
     await dragOnStage(page, { x: 120, y: 160 }, { x: 120, y: 260 });
     await inSnapshot(room, (shapes) => near(byId(shapes, a.id)?.y, 200), "the unlocked rect moved");
+    expect(errors.messages).toEqual([]);
+  });
+
+  test("[GR7] the style panel's Lock button locks the selection, then reads Unlock and unlocks it", async () => {
+    const { page, errors, room } = await openNewRoom("lock-button");
+    const [a] = await twoRects(page, room);
+    await clickAt(page, 100, 130);
+    const panel = page.getByTestId("style-panel");
+    await panel.getByRole("button", { name: "Lock", exact: true }).click();
+    await inSnapshot(room, (shapes) => byId(shapes, a.id)?.locked === true, "the rect locked");
+    const unlock = panel.getByRole("button", { name: "Unlock", exact: true });
+    expect(await unlock.getAttribute("aria-pressed")).toBe("true");
+    await unlock.click();
+    await inSnapshot(room, (shapes) => byId(shapes, a.id)?.locked === undefined, "unlocked");
+    expect(await panel.getByRole("button", { name: "Lock", exact: true }).count()).toBe(1);
     expect(errors.messages).toEqual([]);
   });
 });
