@@ -124,6 +124,7 @@ describe("[AS2] svgSafety", () => {
     ],
     ["onload on the root", `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>`],
     ["onload after a slash (HTML-style)", `<svg/onload=alert(1)>`],
+    ["an unquoted onload", `<svg onload=alert(1)>`],
     ["an uppercase ONCLICK", SVG(`<rect ONCLICK="alert(1)"/>`)],
     ["an event attribute glued to a quote", SVG(`<rect x="1"onmouseover="alert(1)"/>`)],
     ["foreignObject", SVG(`<foreignObject><div>hi</div></foreignObject>`)],
