@@ -15,7 +15,7 @@
  *  [AS7] A put that fails stores nothing and leaves the usage as it was.
  *  [AS8] The HTTP handler answers each error with its code (docs/limits.md) and stores nothing.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AssetStore, handleAssetRequest } from "../../party/assets";
 import { MemoryStorage } from "../../party/storage";
 import { sha256Hex, sniffType, svgSafety } from "../../src/shared/assets";
@@ -188,6 +188,21 @@ describe("[AS3] sha256Hex", () => {
     expect(await sha256Hex(new Uint8Array(0))).toBe(
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     );
+  });
+
+  it("without WebCrypto (a plain-http page) hashes the same with lib0's SHA-256", async () => {
+    const big = png(300_000);
+    const want = await sha256Hex(big);
+    vi.stubGlobal("crypto", undefined);
+    try {
+      expect(globalThis.crypto).toBeUndefined();
+      expect(await sha256Hex(enc.encode("abc"))).toBe(
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      );
+      expect(await sha256Hex(big)).toBe(want);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("hashes only the view's bytes, not the whole buffer under it", async () => {
