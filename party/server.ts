@@ -6,6 +6,7 @@ import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
 import { AssetStore, assetRoute, handleAssetRequest, type ListableStorage } from "./assets";
+import { CHECKPOINT_ID_PATTERN, CheckpointStore, checkpointJSON, summary } from "./history";
 import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
 import {
   HttpTransport,
@@ -59,14 +60,25 @@ export default class SketchroomServer implements Party.Server {
   private viewRegistered = false;
   /** Image bytes, beside the snapshot in the same storage (party/assets.ts). */
   readonly assets: AssetStore;
+  private readonly history: CheckpointStore;
 
   constructor(readonly party: Party.Room) {
+    this.history = new CheckpointStore(party.storage as unknown as KeyValueStorage, {
+      log: (message) => console.warn(`[room ${party.id}] ${message}`),
+    });
     this.room = new RoomServer({
       store: new ChunkedSnapshotStore(party.storage as unknown as KeyValueStorage),
       log: (message) => console.warn(`[room ${party.id}] ${message}`),
       // Tests reach the document cap quickly with `--var MAX_DOCUMENT_BYTES=<bytes>`;
       // unset or not a positive number means the default cap (src/shared/constants.ts).
       maxDocumentBytes: positiveNumber(party.env.MAX_DOCUMENT_BYTES),
+      // Tests see checkpoints within seconds with `--var CHECKPOINT_QUIET_MS=<ms>` (and
+      // CHECKPOINT_MAX_INTERVAL_MS); unset means the defaults (src/shared/constants.ts).
+      history: {
+        store: this.history,
+        quietMs: positiveNumber(party.env.CHECKPOINT_QUIET_MS),
+        maxIntervalMs: positiveNumber(party.env.CHECKPOINT_MAX_INTERVAL_MS),
+      },
     });
     // Tests reach the image quota quickly with `--var MAX_ROOM_ASSET_BYTES=<bytes>`.
     this.assets = new AssetStore(
@@ -212,6 +224,8 @@ export default class SketchroomServer implements Party.Server {
     const assets = await this.assetRequest(req);
     if (assets !== null) return assets;
     if (req.method === "OPTIONS") return jsonResponse(204, undefined, CORS);
+    const history = historyPath(req.url);
+    if (history !== null) return this.historyResponse(req, history);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return jsonResponse(405, { error: "method not allowed" }, CORS);
     }
@@ -229,10 +243,49 @@ export default class SketchroomServer implements Party.Server {
     );
   }
 
+  /**
+   * `GET <room>/history` lists checkpoints newest first; `GET <room>/history/<id>` is one as the
+   * snapshot's JSON, or with `?format=yjs` as its Yjs update (docs/protocol.md). Read-only, so a
+   * view link reads them too.
+   */
+  private async historyResponse(req: Party.Request, path: HistoryPath): Promise<Response> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return jsonResponse(405, { error: "method not allowed" }, CORS);
+    }
+    if (path.id === undefined) {
+      const checkpoints = (await this.history.list()).reverse().map(summary);
+      return jsonResponse(200, { checkpoints }, CORS);
+    }
+    const update = CHECKPOINT_ID_PATTERN.test(path.id) ? await this.history.read(path.id) : null;
+    if (update === null) return jsonResponse(404, { error: "no such checkpoint" }, CORS);
+    // A checkpoint never changes once taken: its id names its content.
+    const cache = { "cache-control": "private, max-age=31536000, immutable" };
+    if (new URL(req.url).searchParams.get("format") === "yjs") {
+      return new Response(update, {
+        headers: { "content-type": "application/octet-stream", ...cache, ...CORS },
+      });
+    }
+    return jsonResponse(200, checkpointJSON(update), { ...cache, ...CORS });
+  }
+
   private forget(connection: Party.Connection): void {
     const adapter = this.adapters.get(connection);
     if (!adapter) return;
     this.adapters.delete(connection);
     this.room.disconnect(adapter);
   }
+}
+
+interface HistoryPath {
+  /** Undefined for the list. */
+  id?: string;
+}
+
+/** `<room>/history` or `<room>/history/<id>`, or null for any other path. */
+function historyPath(url: string): HistoryPath | null {
+  const match = new URL(url).pathname.match(
+    /^\/part(?:y|ies\/[^/]+)\/[^/]+\/history(?:\/([^/]+))?\/?$/,
+  );
+  if (!match) return null;
+  return match[1] === undefined ? {} : { id: match[1] };
 }

@@ -29,10 +29,11 @@ export function assetTypeOf(contentType: string | null | undefined): AssetType |
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   // WebCrypto exists only on secure pages (https, localhost): an app served over plain http on a
   // LAN address hashes with lib0's SHA-256 (already installed with Yjs), loaded only then.
-  const digest = globalThis.crypto?.subtle
-    ? // The view itself, not its buffer (which may hold more); no copy of a 4 MiB image.
-      await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)
-    : (await import("lib0/hash/sha256")).digest(bytes);
+  const digest =
+    typeof crypto === "object" && crypto?.subtle
+      ? // The view itself, not its buffer (which may hold more); no copy of a 4 MiB image.
+        await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)
+      : (await import("lib0/hash/sha256")).digest(bytes);
   let hex = "";
   for (const b of new Uint8Array(digest)) hex += b.toString(16).padStart(2, "0");
   return hex;

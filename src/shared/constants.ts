@@ -262,3 +262,32 @@ export const SUMMON_MAX_AGE_MS = 5_000;
  * see where they were taken; about Excalidraw's and tldraw's camera animations.
  */
 export const SUMMON_GLIDE_MS = 400;
+
+// ---- Board history (party/history.ts, docs/limits.md) ---------------------------------------
+
+/** ms. A burst of edits ends after this long without a change; the room then takes a checkpoint. */
+export const CHECKPOINT_QUIET_MS = 30_000;
+/** ms. A board edited without pause still gets a checkpoint this often, so a long session is not one step. */
+export const CHECKPOINT_MAX_INTERVAL_MS = 10 * 60_000;
+/** ms. Every checkpoint younger than this is kept: the recent past at full detail, where most restores go. */
+export const CHECKPOINT_KEEP_ALL_MS = 60 * 60_000;
+/** ms. Up to this age one checkpoint per clock hour (UTC) is kept, the newest of that hour. */
+export const CHECKPOINT_HOURLY_MS = 48 * 60 * 60_000;
+/** ms. Up to this age one checkpoint per day (UTC) is kept; older ones are dropped. */
+export const CHECKPOINT_DAILY_MS = 30 * 24 * 60 * 60_000;
+/**
+ * bytes. Most bytes all of a room's checkpoints may take; past it the oldest go. Four times the
+ * largest document (MAX_DOCUMENT_BYTES), and half the asset quota: history must not crowd out the board.
+ */
+export const CHECKPOINT_BUDGET_BYTES = 32 * 1024 * 1024;
+/**
+ * bytes. Most the checkpoint index (one storage value) may take, counted as two bytes per
+ * character of its JSON (an upper bound on its stored size); past it the oldest checkpoints go.
+ * Under STORAGE_MAX_VALUE_BYTES with room to spare: ≈ 250 entries of a few names each, more than
+ * the policy keeps (an hour of 30 s bursts, 47 hours, 28 days).
+ */
+export const CHECKPOINT_INDEX_MAX_BYTES = 112 * 1024;
+/** Most names one checkpoint records as present: keeps the index small however big the room. */
+export const CHECKPOINT_MAX_PRESENT = 16;
+/** characters. A longer name is cut to this in a checkpoint's `present` list. */
+export const CHECKPOINT_MAX_NAME_CHARS = 48;
