@@ -2,7 +2,8 @@
  * Board history against a real `partykit dev` (docs/protocol.md "History", docs/limits.md
  * "Board history"): checkpoints appear after a burst of edits and when the last person leaves,
  * name who was there, hold the board as it was, and survive a restart. The quiet period is cut
- * to seconds with `--var` so the tests do not wait out the real 30 s.
+ * to seconds with `--var` so the tests do not wait out the real 30 s. [H5]: a view link reads the
+ * same history (forwarded by party/viewLink.ts) and cannot write to it.
  */
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -142,6 +143,33 @@ describe("board history", () => {
     }
     const post = await fetch(`${roomUrl(room)}/history`, { method: "POST", body: "x" });
     expect(post.status).toBe(405);
+  });
+
+  test("[H5] a view link reads the history and its checkpoints; it cannot write there", async () => {
+    const room = uniqueRoomId("hist");
+    const eve = await peer(room, "Eve");
+    addShapes(eve.doc, [makeShape({ type: "rect", x: 42 })]);
+    const hello = await eve.waitFor(() => eve.controls.find((m) => m.type === "hello"), {
+      message: "hello",
+    });
+    const view = `${server.url}/parties/view/${hello.viewId as string}`;
+    const [first] = await waitForCheckpoints(room, 1);
+    await waitFor(async () => (await fetch(view)).ok, { message: "view link registered" });
+    const viaView = await fetch(`${view}/history`);
+    expect(viaView.status).toBe(200);
+    expect(((await viaView.json()) as { checkpoints: Summary[] }).checkpoints).toEqual(
+      await listHistory(room),
+    );
+    const one = await fetch(`${view}/history/${first!.id}`);
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { shapes: unknown[] }).shapes).toEqual(
+      await checkpointShapes(room, first!.id),
+    );
+    const yjs = await fetch(`${view}/history/${first!.id}?format=yjs`);
+    expect(yjs.status).toBe(200);
+    expect((await yjs.arrayBuffer()).byteLength).toBe(first!.bytes);
+    const post = await fetch(`${view}/history`, { method: "POST", body: "x" });
+    expect(post.status).toBe(403);
   });
 
   test("[H4] checkpoints survive a restart of the server", async () => {
