@@ -4,9 +4,12 @@
  * the room or a peer removed, C3/C8). Pure Yjs: it watches the document's own events between
  * `start()` (the connection dropped) and `finish()` (the room's state has been merged), so it
  * costs nothing while the tab is online. Unit-tested in Node with two Y.Docs.
+ *
+ * This module loads after the page (src/ui/AwayNotice.tsx) and imports no Yjs of its own: a
+ * second importer of Yjs would split Yjs out of the initial chunk and cost every visitor bytes.
+ * It takes the `shapes` map and finds the Y.Map class through it.
  */
-import * as Y from "yjs";
-import { getShapes } from "../shared/doc";
+import type * as Y from "yjs";
 
 /** One author's part of what changed while this tab was away. */
 export interface AwayAuthor {
@@ -59,7 +62,9 @@ export function isEmptySummary(s: AwaySummary): boolean {
 }
 
 export class AwayTracker {
-  private readonly shapes: Y.Map<unknown>;
+  private readonly doc: Y.Doc;
+  /** The Y.Map class of the Yjs the document uses (see the module comment). */
+  private readonly YMap: typeof Y.Map;
   /** This tab's offline writes: shape id → keys written ("" = the whole entry: created, replaced). */
   private readonly own = new Map<string, Set<string>>();
   /** Shapes this tab deleted offline: their absence is this tab's own doing. */
@@ -72,19 +77,29 @@ export class AwayTracker {
   private phase: "idle" | "away" | "catching-up" = "idle";
 
   constructor(
-    private readonly doc: Y.Doc,
+    /** The document's `shapes` map (getShapes in src/shared/doc.ts). */
+    private readonly shapes: Y.Map<unknown>,
     /** Origin of the room's updates: everything else in a local transaction is this tab's. */
     private readonly remoteOrigin: unknown,
   ) {
-    this.shapes = getShapes(doc) as Y.Map<unknown>;
+    if (!shapes.doc) throw new Error("AwayTracker: the shapes map is not in a document");
+    this.doc = shapes.doc;
+    this.YMap = shapes.constructor as typeof Y.Map;
   }
 
   get active(): boolean {
     return this.phase !== "idle";
   }
 
+  /** Reconnected and waiting for the room's state. */
+  get catchingUp(): boolean {
+    return this.phase === "catching-up";
+  }
+
   /** The connection dropped: from now on this tab's edits are offline edits. */
   start(): void {
+    // Dropped again before the catch-up finished: keep what was recorded, keep watching.
+    if (this.phase === "catching-up") this.phase = "away";
     if (this.phase !== "idle") return;
     this.own.clear();
     this.ownDeleted.clear();
@@ -149,7 +164,7 @@ export class AwayTracker {
         lost.push({ id, key: null, kind: "overwritten", by: by(entry.id.client) });
         continue;
       }
-      if (!(value instanceof Y.Map)) continue;
+      if (!(value instanceof this.YMap)) continue;
       // A shape this tab created offline: a repair of any of its keys is a loss.
       for (const key of keys.has("") ? value.keys() : keys) {
         if (key === "") continue;
@@ -198,14 +213,14 @@ export class AwayTracker {
       if (remote) {
         // A map's new values are its keys' current items; a text's are its inserted items.
         const clients =
-          event.target instanceof Y.Map
+          event.target instanceof this.YMap
             ? [...(event as Y.YMapEvent<unknown>).keysChanged].flatMap((key) => {
                 const item = itemOf(event.target as Y.Map<unknown>, key);
                 return item && !item.deleted ? [item.id.client] : [];
               })
             : [...event.changes.added].map((item) => item.id.client);
         this.noteRemote(id, "changed", clients);
-      } else if (event.target instanceof Y.Map && event.path.length === 1) {
+      } else if (event.target instanceof this.YMap && event.path.length === 1) {
         const keys = this.own.get(id) ?? new Set<string>();
         for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key);
         this.own.set(id, keys);

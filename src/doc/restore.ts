@@ -5,8 +5,16 @@
  * merged later) is outside its reach and kept. Pure Yjs over two documents: unit-tested in Node.
  */
 import * as Y from "yjs";
-import { type CompactShape, getShapes, isCompact, ownKeys, writeShapePatch } from "../shared/doc";
+import {
+  type CompactShape,
+  getShapes,
+  isCompact,
+  ownKeys,
+  readShapes,
+  writeShapePatch,
+} from "../shared/doc";
 import { checkReferences } from "../shared/references";
+import type { Shape } from "../shared/schema";
 import { applyTextDiff } from "./textDiff";
 
 /** What a restore changed, for the panel's confirmation and the tests. */
@@ -167,4 +175,15 @@ export function restoreCheckpoint(
   }, origin);
   scratch.destroy();
   return result;
+}
+
+/** The valid shapes of a checkpoint, in paint order: what a preview draws and a restore applies. */
+export function checkpointShapes(checkpointUpdate: Uint8Array): Shape[] {
+  const scratch = new Y.Doc();
+  try {
+    Y.applyUpdate(scratch, checkpointUpdate);
+    return readShapes(scratch);
+  } finally {
+    scratch.destroy();
+  }
 }

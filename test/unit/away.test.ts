@@ -55,7 +55,7 @@ describe("AwayTracker", () => {
     const [keep, move, gone] = a.store.create([rect, { ...rect, x: 200 }, { ...rect, x: 400 }]);
     sync(a.doc);
     sync(b.doc);
-    const tracker = new AwayTracker(a.doc, REMOTE);
+    const tracker = new AwayTracker(getShapes(a.doc) as Y.Map<unknown>, REMOTE);
     tracker.start();
     b.store.create([rect, rect]);
     b.store.update([{ id: move!, x: 250 }]);
@@ -85,7 +85,7 @@ describe("AwayTracker", () => {
     const [shape] = a.store.create([rect]);
     sync(a.doc);
     sync(b.doc);
-    const tracker = new AwayTracker(a.doc, REMOTE);
+    const tracker = new AwayTracker(getShapes(a.doc) as Y.Map<unknown>, REMOTE);
     tracker.start();
     a.store.update([{ id: shape!, x: 111, stroke: "#2f9e44" }]);
     b.store.update([{ id: shape!, x: 222 }]);
@@ -118,7 +118,7 @@ describe("AwayTracker", () => {
     const [shape] = a.store.create([rect]);
     sync(a.doc);
     sync(b.doc);
-    const tracker = new AwayTracker(a.doc, REMOTE);
+    const tracker = new AwayTracker(getShapes(a.doc) as Y.Map<unknown>, REMOTE);
     tracker.start();
     a.store.update([{ id: shape!, x: 111 }]);
     b.store.update([{ id: shape!, x: 222 }]);
@@ -135,7 +135,7 @@ describe("AwayTracker", () => {
     const a = tab(1);
     const [shape] = a.store.create([rect]);
     sync(a.doc);
-    const tracker = new AwayTracker(a.doc, REMOTE);
+    const tracker = new AwayTracker(getShapes(a.doc) as Y.Map<unknown>, REMOTE);
     tracker.start();
     // Offline: a stroke width the schema clamps, and a shape with an unknown type (removed).
     a.store.update([{ id: shape!, strokeWidth: 1e6 }]);
@@ -159,7 +159,7 @@ describe("AwayTracker", () => {
     const a = tab(1);
     a.store.create([rect]);
     sync(a.doc);
-    const tracker = new AwayTracker(a.doc, REMOTE);
+    const tracker = new AwayTracker(getShapes(a.doc) as Y.Map<unknown>, REMOTE);
     tracker.start();
     tracker.reconnected();
     sync(a.doc);
@@ -173,7 +173,7 @@ describe("AwayTracker", () => {
     const a = tab(1);
     const [old] = a.store.create([rect]);
     sync(a.doc);
-    const tracker = new AwayTracker(a.doc, REMOTE);
+    const tracker = new AwayTracker(getShapes(a.doc) as Y.Map<unknown>, REMOTE);
     tracker.start();
     a.store.create([rect]);
     a.store.remove([old!]);
