@@ -55,6 +55,8 @@ interface ClientState {
   viewport: Viewport | null;
   /** Join order: cursor-less states fill remaining places oldest first, the same for everyone. */
   seq: number;
+  /** `user.name`, if it is a string: the board history records who was present. */
+  name: string | undefined;
   /** `outClock` when some receiver was last told this state is gone (-1: never). */
   hiddenAt: number;
 }
@@ -142,6 +144,20 @@ export class PresenceRelay {
     return this.pinned.get(connectionId);
   }
 
+  /** `user.name` of a connection's live presence, if any (the board history records it). */
+  nameOf(connectionId: string): string | undefined {
+    return this.ownLive(connectionId)?.name;
+  }
+
+  /** `user.name` of every live presence. */
+  names(): string[] {
+    const out: string[] = [];
+    for (const state of this.states.values()) {
+      if (state.json !== "null" && state.name) out.push(state.name);
+    }
+    return out;
+  }
+
   /** Applies an awareness update (the payload after the message type) from one connection. */
   receive(connectionId: string, update: Uint8Array): PresenceResult {
     this.stats.received++;
@@ -199,7 +215,8 @@ export class PresenceRelay {
       if (current && !(current.clock < e.clock || (current.clock === e.clock && state === null))) {
         continue;
       }
-      const fields = state as { cursor?: unknown; viewport?: unknown } | null;
+      const fields = state as { cursor?: unknown; viewport?: unknown; user?: unknown } | null;
+      const name = (fields?.user as { name?: unknown } | null | undefined)?.name;
       const live = current && current.json !== "null" ? current : undefined;
       this.states.set(e.clientId, {
         clock: e.clock,
@@ -209,6 +226,7 @@ export class PresenceRelay {
         cursor: readPoint(fields?.cursor),
         viewport: readViewport(fields?.viewport),
         seq: live ? live.seq : this.nextSeq++,
+        name: typeof name === "string" ? name : undefined,
         hiddenAt: current ? current.hiddenAt : -1,
       });
       this.markChanged(e.clientId);

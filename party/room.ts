@@ -9,15 +9,18 @@
  *  - RoomDocument (roomDocument.ts): the board and its rules, with no notion of a connection;
  *  - Durability (durability.ts): save debounce, flush, `saved` acknowledgements;
  *  - PresenceRelay (presence.ts): awareness, coalesced per tick and bounded per receiver.
+ *  - Checkpointer (history.ts): the board history, a checkpoint after each burst of edits.
  */
 import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
 import {
   MAX_CONNECTIONS_PER_ROOM,
   MAX_EDITORS_PER_ROOM,
   MAX_MESSAGE_BYTES,
   MAX_RESYNCS_PER_CONNECTION,
 } from "../src/shared/constants";
+import { readShapes } from "../src/shared/doc";
 import { exhaustive } from "../src/shared/exhaustive";
 import {
   CloseCode,
@@ -30,6 +33,7 @@ import {
 import { frameByteLength } from "../src/shared/utf8";
 import { ChunkAssembler } from "./chunkAssembly";
 import { Durability } from "./durability";
+import { Checkpointer, type CheckpointStore, type CheckpointTiming } from "./history";
 import { IdleSweep } from "./idleSweep";
 import { PresenceRelay, realScheduler, type Scheduler } from "./presence";
 import { TokenBucket } from "./rateLimit";
@@ -63,6 +67,8 @@ export interface RoomOptions {
   saveMaxWaitMs?: number;
   maxDocumentBytes?: number;
   log?: (message: string) => void;
+  /** Board history (party/history.ts); without a store the room keeps none. */
+  history?: CheckpointTiming & { store: CheckpointStore };
 }
 
 export class RoomServer {
@@ -82,6 +88,7 @@ export class RoomServer {
   private readonly durability: Durability;
   private readonly chunks = new ChunkAssembler();
   private readonly sweep: IdleSweep<RoomSession>;
+  readonly checkpointer: Checkpointer | null = null;
 
   constructor(options: RoomOptions) {
     this.scheduler = options.scheduler ?? realScheduler;
@@ -116,6 +123,19 @@ export class RoomServer {
       },
       this.scheduler,
     );
+    if (options.history) {
+      this.checkpointer = new Checkpointer(
+        {
+          encode: () => Y.encodeStateAsUpdate(this.document.doc),
+          shapeCount: () => readShapes(this.document.doc).length,
+          presentNames: () => this.presence.names(),
+        },
+        options.history.store,
+        this.scheduler,
+        this.log,
+        options.history,
+      );
+    }
     this.sweep = new IdleSweep(
       this.scheduler,
       () => this.sessions.values(),
@@ -182,7 +202,10 @@ export class RoomServer {
     this.chunks.forget(conn.id);
     this.sessions.delete(conn.id);
     this.presence.remove(conn.id);
-    if (this.sessions.size === 0) this.sweep.stop();
+    if (this.sessions.size === 0) {
+      this.sweep.stop();
+      this.checkpointer?.lastLeft();
+    }
   }
 
   /** Handles one frame. Never throws: bad input closes only its sender. */
@@ -240,6 +263,7 @@ export class RoomServer {
     this.sweep.stop();
     this.presence.destroy();
     this.durability.destroy();
+    this.checkpointer?.destroy();
   }
 
   // ---- Messages ---------------------------------------------------------------------------------
@@ -268,7 +292,10 @@ export class RoomServer {
         return;
       case MessageType.Awareness: {
         const result = this.presence.receive(session.conn.id, decoding.readVarUint8Array(decoder));
-        if (result.ok) return;
+        if (result.ok) {
+          this.checkpointer?.saw(this.presence.nameOf(session.conn.id));
+          return;
+        }
         if (result.reason === "too-large") {
           this.sendError(session, "PRESENCE_TOO_LARGE", result.message);
         } else {
@@ -374,6 +401,7 @@ export class RoomServer {
       session.conn.send(frame);
     }
     this.durability.changed();
+    this.checkpointer?.changed();
   }
 
   // ---- Helpers ----------------------------------------------------------------------------------

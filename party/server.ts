@@ -5,6 +5,7 @@
 import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
+import { CHECKPOINT_ID_PATTERN, CheckpointStore, checkpointJSON, summary } from "./history";
 import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
 import {
   HttpTransport,
@@ -56,14 +57,28 @@ export default class SketchroomServer implements Party.Server {
   private readonly adapters = new WeakMap<Party.Connection, RoomConnection>();
   private viewId: string | null = null;
   private viewRegistered = false;
+  private readonly history: CheckpointStore;
 
   constructor(readonly party: Party.Room) {
+    this.history = new CheckpointStore(
+      party.storage as unknown as KeyValueStorage,
+      undefined,
+      undefined,
+      (message) => console.warn(`[room ${party.id}] ${message}`),
+    );
     this.room = new RoomServer({
       store: new ChunkedSnapshotStore(party.storage as unknown as KeyValueStorage),
       log: (message) => console.warn(`[room ${party.id}] ${message}`),
       // Tests reach the document cap quickly with `--var MAX_DOCUMENT_BYTES=<bytes>`;
       // unset or not a positive number means the default cap (src/shared/constants.ts).
       maxDocumentBytes: positiveNumber(party.env.MAX_DOCUMENT_BYTES),
+      // Tests see checkpoints within seconds with `--var CHECKPOINT_QUIET_MS=<ms>` (and
+      // CHECKPOINT_MAX_INTERVAL_MS); unset means the defaults (src/shared/constants.ts).
+      history: {
+        store: this.history,
+        quietMs: positiveNumber(party.env.CHECKPOINT_QUIET_MS),
+        maxIntervalMs: positiveNumber(party.env.CHECKPOINT_MAX_INTERVAL_MS),
+      },
     });
     // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
@@ -194,10 +209,37 @@ export default class SketchroomServer implements Party.Server {
       );
     }
     if (req.method === "OPTIONS") return jsonResponse(204, undefined, CORS);
+    const history = historyPath(req.url);
+    if (history !== null) return this.historyResponse(req, history);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return jsonResponse(405, { error: "method not allowed" }, CORS);
     }
     return jsonResponse(200, this.room.snapshot(), CORS);
+  }
+
+  /**
+   * `GET <room>/history` lists checkpoints newest first; `GET <room>/history/<id>` is one as the
+   * snapshot's JSON, or with `?format=yjs` as its Yjs update (docs/protocol.md). Read-only, so a
+   * view link reads them too.
+   */
+  private async historyResponse(req: Party.Request, path: HistoryPath): Promise<Response> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return jsonResponse(405, { error: "method not allowed" }, CORS);
+    }
+    if (path.id === undefined) {
+      const checkpoints = (await this.history.list()).reverse().map(summary);
+      return jsonResponse(200, { checkpoints }, CORS);
+    }
+    const update = CHECKPOINT_ID_PATTERN.test(path.id) ? await this.history.read(path.id) : null;
+    if (update === null) return jsonResponse(404, { error: "no such checkpoint" }, CORS);
+    // A checkpoint never changes once taken: its id names its content.
+    const cache = { "cache-control": "private, max-age=31536000, immutable" };
+    if (new URL(req.url).searchParams.get("format") === "yjs") {
+      return new Response(update, {
+        headers: { "content-type": "application/octet-stream", ...cache, ...CORS },
+      });
+    }
+    return jsonResponse(200, checkpointJSON(update), { ...cache, ...CORS });
   }
 
   private forget(connection: Party.Connection): void {
@@ -206,4 +248,18 @@ export default class SketchroomServer implements Party.Server {
     this.adapters.delete(connection);
     this.room.disconnect(adapter);
   }
+}
+
+interface HistoryPath {
+  /** Undefined for the list. */
+  id?: string;
+}
+
+/** `<room>/history` or `<room>/history/<id>`, or null for any other path. */
+function historyPath(url: string): HistoryPath | null {
+  const match = new URL(url).pathname.match(
+    /^\/part(?:y|ies\/[^/]+)\/[^/]+\/history(?:\/([^/]+))?\/?$/,
+  );
+  if (!match) return null;
+  return match[1] === undefined ? {} : { id: match[1] };
 }

@@ -248,3 +248,30 @@ export const LASER_FADE_MS = 1_000;
 export const LASER_MAX_NUMBERS = 128;
 /** ms. A summon older than this when it arrives is ignored (a late joiner is not yanked about). */
 export const SUMMON_MAX_AGE_MS = 5_000;
+
+// ---- Board history (party/history.ts, docs/limits.md) ---------------------------------------
+
+/** ms. A burst of edits ends after this long without a change; the room then takes a checkpoint. */
+export const CHECKPOINT_QUIET_MS = 30_000;
+/** ms. A board edited without pause still gets a checkpoint this often, so a long session is not one step. */
+export const CHECKPOINT_MAX_INTERVAL_MS = 10 * 60_000;
+/** ms. Every checkpoint younger than this is kept: the recent past at full detail, where most restores go. */
+export const CHECKPOINT_KEEP_ALL_MS = 60 * 60_000;
+/** ms. Up to this age one checkpoint per clock hour (UTC) is kept, the newest of that hour. */
+export const CHECKPOINT_HOURLY_MS = 48 * 60 * 60_000;
+/** ms. Up to this age one checkpoint per day (UTC) is kept; older ones are dropped. */
+export const CHECKPOINT_DAILY_MS = 30 * 24 * 60 * 60_000;
+/**
+ * bytes. Most bytes all of a room's checkpoints may take; past it the oldest go. Four times the
+ * largest document (MAX_DOCUMENT_BYTES), and half the asset quota: history must not crowd out the board.
+ */
+export const CHECKPOINT_BUDGET_BYTES = 32 * 1024 * 1024;
+/**
+ * bytes. Most the checkpoint index (one storage value, JSON-sized) may take; past it the oldest
+ * checkpoints go. Under STORAGE_MAX_VALUE_BYTES with room to spare (≈ 400 typical entries).
+ */
+export const CHECKPOINT_INDEX_MAX_BYTES = 96 * 1024;
+/** Most names one checkpoint records as present: keeps the index small however big the room. */
+export const CHECKPOINT_MAX_PRESENT = 16;
+/** characters. A longer name is cut to this in a checkpoint's `present` list. */
+export const CHECKPOINT_MAX_NAME_CHARS = 48;
