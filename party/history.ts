@@ -127,7 +127,7 @@ export function retain(
   const ids = new Set(thin(index, now, limits));
   const kept = index.filter((e) => ids.has(e.id));
   let bytes = kept.reduce((sum, e) => sum + e.bytes, 0);
-  let indexBytes = JSON.stringify(kept).length;
+  let indexBytes = serialisedBytes(kept);
   let drop = 0;
   while (
     kept.length - drop > 1 &&
@@ -135,10 +135,19 @@ export function retain(
   ) {
     const oldest = kept[drop]!;
     bytes -= oldest.bytes;
-    indexBytes -= JSON.stringify(oldest).length + 1;
+    indexBytes -= serialisedBytes(oldest) + 2;
     drop++;
   }
   return kept.slice(drop);
+}
+
+/**
+ * An upper bound on the bytes storage needs for a value of plain JSON data: two per character of
+ * its JSON (storage serialises strings with a non-Latin-1 character as UTF-16; numbers and
+ * structure take no more than their JSON text).
+ */
+function serialisedBytes(value: unknown): number {
+  return 2 * JSON.stringify(value).length;
 }
 
 // ---- Storage ------------------------------------------------------------------------------------
@@ -162,12 +171,18 @@ export class CheckpointStore {
   /** Writes run one at a time: each reads the index the previous one wrote. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  private readonly limits: RetentionLimits;
+  private readonly chunkBytes: number;
+  private readonly log: Log;
+
   constructor(
     private readonly storage: KeyValueStorage,
-    private readonly limits: RetentionLimits = DEFAULT_RETENTION,
-    private readonly chunkBytes = STORAGE_CHUNK_BYTES,
-    private readonly log: Log = () => {},
-  ) {}
+    options: { limits?: RetentionLimits; chunkBytes?: number; log?: Log } = {},
+  ) {
+    this.limits = options.limits ?? DEFAULT_RETENTION;
+    this.chunkBytes = options.chunkBytes ?? STORAGE_CHUNK_BYTES;
+    this.log = options.log ?? (() => {});
+  }
 
   /** Every checkpoint, oldest first. */
   async list(): Promise<CheckpointEntry[]> {
@@ -230,7 +245,7 @@ export class CheckpointStore {
     const kept = retain([...index, entry], at, this.limits);
     const entries: Record<string, unknown> = {};
     for (let i = 0; i < chunks; i++) {
-      // slice() copies: storage must not keep a view into the caller's buffer.
+      // slice() copies: a view would take its whole underlying buffer into storage's serialiser.
       entries[chunkKey(id, i)] = update.slice(i * this.chunkBytes, (i + 1) * this.chunkBytes);
     }
     entries[INDEX_KEY] = kept;
@@ -378,13 +393,13 @@ export class Checkpointer {
     this.dirty = false;
     this.firstChangeAt = null;
     this.cancelTimer();
-    const at = this.scheduler.now();
-    const update = this.source.encode();
-    const shapes = this.source.shapeCount();
-    const present = presentList([...this.seen, ...this.source.presentNames()]);
     const seen = [...this.seen];
     this.seen.clear();
     try {
+      const at = this.scheduler.now();
+      const update = this.source.encode();
+      const shapes = this.source.shapeCount();
+      const present = presentList([...seen, ...this.source.presentNames()]);
       const digest = await digestOf(update);
       if ((await this.store.latest())?.digest === digest) return null;
       return await this.store.add(update, {

@@ -60,12 +60,9 @@ export default class SketchroomServer implements Party.Server {
   private readonly history: CheckpointStore;
 
   constructor(readonly party: Party.Room) {
-    this.history = new CheckpointStore(
-      party.storage as unknown as KeyValueStorage,
-      undefined,
-      undefined,
-      (message) => console.warn(`[room ${party.id}] ${message}`),
-    );
+    this.history = new CheckpointStore(party.storage as unknown as KeyValueStorage, {
+      log: (message) => console.warn(`[room ${party.id}] ${message}`),
+    });
     this.room = new RoomServer({
       store: new ChunkedSnapshotStore(party.storage as unknown as KeyValueStorage),
       log: (message) => console.warn(`[room ${party.id}] ${message}`),
