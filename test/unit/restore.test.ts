@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { type ActionContext, createRoomActions } from "../../src/actions";
+import type { RestoreRequest } from "../../src/actions/history";
 import { LOCAL_ORIGIN } from "../../src/doc/origin";
 import { restoreCheckpoint } from "../../src/doc/restore";
 import { ShapeStore } from "../../src/doc/shapeStore";
@@ -229,4 +231,33 @@ describe("restoreCheckpoint", () => {
       expect(byId.get(note!)?.text).toBe("hello there");
     });
   }
+
+  it("[C15] the restore-checkpoint action: refused to a viewer, one undo step for an editor", () => {
+    const doc = new Y.Doc();
+    const store = new ShapeStore(doc);
+    const ids = board(store);
+    const original = readShapes(doc);
+    const update = Y.encodeStateAsUpdate(doc);
+    store.remove(ids);
+    store.endStep();
+    // The action reads only the store and clears the selection.
+    const context = { store, select: () => {} } as unknown as ActionContext;
+    const actions = createRoomActions(context);
+    const results: unknown[] = [];
+    const request: RestoreRequest = { update, done: (r) => results.push(r) };
+    actions.readOnly = true;
+    expect(actions.run("restore-checkpoint", { value: request })).toBe(false);
+    expect(readShapes(doc)).toEqual([]);
+    actions.readOnly = false;
+    expect(actions.run("restore-checkpoint", { value: request })).toBe(true);
+    expect(readShapes(doc)).toEqual(original);
+    expect(results).toEqual([{ recreated: original.length, changed: 0, deleted: 0 }]);
+    // Typing right after the restore is a step of its own: the first undo keeps the restore.
+    const note = original.find((s) => s.type === "sticky")!;
+    store.setText(note.id, "hello again");
+    store.undo();
+    expect(readShapes(doc)).toEqual(original);
+    store.undo();
+    expect(readShapes(doc)).toEqual([]);
+  });
 });
