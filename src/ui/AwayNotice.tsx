@@ -15,15 +15,31 @@ import { entryField, getShapes } from "../shared/doc";
 
 type AwayModule = typeof import("../doc/away");
 
-function useAwayModule(): AwayModule | null {
+function useAwayModule(client: RoomClient): AwayModule | null {
   const [away, setAway] = useState<AwayModule | null>(null);
   useEffect(() => {
     let live = true;
-    void import("../doc/away").then((m) => live && setAway(m));
+    let loaded = false;
+    const load = () => {
+      if (loaded) return;
+      import("../doc/away").then(
+        (m) => {
+          loaded = true;
+          if (live) setAway(m);
+        },
+        // The room went away before the chunk arrived: try again once it is back.
+        () => {},
+      );
+    };
+    const off = client.onStatus((status) => {
+      if (status.state === "connected") load();
+    });
+    load();
     return () => {
       live = false;
+      off();
     };
-  }, []);
+  }, [client]);
   return away;
 }
 
@@ -90,7 +106,7 @@ function useAwaySummary(
 }
 
 export function AwayNotice({ client }: { client: RoomClient }) {
-  const away = useAwayModule();
+  const away = useAwayModule(client);
   const [summary, dismiss] = useAwaySummary(client, away);
   if (!summary || !away) return null;
   const shapes = getShapes(client.doc);
