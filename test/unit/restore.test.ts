@@ -13,6 +13,7 @@ import { ShapeStore } from "../../src/doc/shapeStore";
 import { COMPACT_BATCH_MIN } from "../../src/shared/constants";
 import { getShapes, isCompact, readShapes } from "../../src/shared/doc";
 import type { Shape } from "../../src/shared/schema";
+import { type SeededRandom, seededRandom } from "../helpers/prng";
 
 type NewShape = Omit<Shape, "id" | "z">;
 const rect: NewShape = {
@@ -259,5 +260,85 @@ describe("restoreCheckpoint", () => {
     expect(readShapes(doc)).toEqual(original);
     store.undo();
     expect(readShapes(doc)).toEqual([]);
+  });
+
+  /** One random edit through the client's ShapeStore: the id it touched, and whether it made it. */
+  function randomOp(store: ShapeStore, rng: SeededRandom): { id: string; created: boolean } {
+    const ids = store.read().map((s) => s.id);
+    const op = ids.length === 0 ? 0 : rng.int(5);
+    if (op === 0) {
+      const [id] = store.create([rng.chance(0.5) ? { ...rect, x: rng.int(900) } : sticky]);
+      return { id: id!, created: true };
+    }
+    const id = rng.pick(ids);
+    if (op === 1) store.update([{ id, x: rng.int(900), y: rng.int(900) }]);
+    else if (op === 2) store.update([{ id, stroke: rng.pick(["#e03131", "#2f9e44", "#1971c2"]) }]);
+    else if (op === 3 && store.textOf(id))
+      store.setText(id, `${rng.int(1000)} ${store.textOf(id)}`);
+    else if (op === 3) store.update([{ id, label: `L${rng.int(100)}` }]);
+    else store.remove([id]);
+    return { id, created: false };
+  }
+
+  it("[C15] seeded: a restore meets a peer's random offline edits; all converge, the peer's new shapes stay, one undo reverts", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const context = `seed ${seed}`;
+      const rng = seededRandom(seed);
+      const server = new Y.Doc();
+      const a = new Y.Doc();
+      const b = new Y.Doc();
+      const sa = new ShapeStore(a);
+      const sb = new ShapeStore(b);
+      const sync = () => {
+        for (const d of [a, b, a]) exchange(d, server);
+      };
+      for (let i = 0; i < 12; i++) randomOp(rng.chance(0.5) ? sa : sb, rng);
+      sync();
+      const checkpoint = Y.encodeStateAsUpdate(server);
+      const atCheckpoint = readShapes(server);
+      for (let i = 0; i < 8; i++) randomOp(rng.chance(0.5) ? sa : sb, rng);
+      sync();
+      // B goes offline and edits; A restores without seeing any of it.
+      const created = new Set<string>();
+      const touched = new Set<string>();
+      for (let i = 0; i < 8; i++) {
+        const { id, created: isNew } = randomOp(sb, rng);
+        (isNew ? created : touched).add(id);
+      }
+      sa.endStep();
+      restoreCheckpoint(a, checkpoint, LOCAL_ORIGIN);
+      sa.endStep();
+      expect(readShapes(a), context).toEqual(atCheckpoint);
+      // Delivered in a random order, then everything everywhere.
+      const steps = [() => exchange(a, server), () => exchange(b, server)];
+      for (let i = 0; i < 4; i++) rng.pick(steps)();
+      sync();
+      const end = readShapes(a);
+      expect(readShapes(b), context).toEqual(end);
+      expect(readShapes(server), context).toEqual(end);
+      const endById = new Map(end.map((s) => [s.id, s]));
+      for (const id of created) {
+        // B's offline shapes stay, unless B itself deleted them.
+        if (getShapes(b).has(id)) expect(endById.has(id), context).toBe(true);
+      }
+      for (const shape of atCheckpoint) {
+        // A checkpoint shape B left alone offline is exactly as in the checkpoint.
+        if (!touched.has(shape.id)) expect(endById.get(shape.id), context).toEqual(shape);
+      }
+      for (const id of endById.keys()) {
+        // Nothing else: every shape is from the checkpoint or B's offline work.
+        const known = created.has(id) || atCheckpoint.some((s) => s.id === id);
+        expect(known, `${context}: ${id}`).toBe(true);
+      }
+      // One undo in A reverts the restore; everyone converges again and B's shapes stay.
+      sa.undo();
+      sync();
+      const undone = readShapes(a);
+      expect(readShapes(b), context).toEqual(undone);
+      const undoneIds = new Set(undone.map((s) => s.id));
+      for (const id of created) {
+        if (getShapes(b).has(id)) expect(undoneIds.has(id), context).toBe(true);
+      }
+    }
   });
 });
