@@ -56,6 +56,9 @@ function shapeIdOf(event: Y.YEvent<Y.AbstractType<unknown>>): string | null {
   return typeof first === "string" ? first : null;
 }
 
+/** Stands for "someone": Yjs client ids are unsigned, so no client has it. */
+const UNKNOWN_WRITER = -1;
+
 /** True when the summary has nothing worth showing. */
 export function isEmptySummary(s: AwaySummary): boolean {
   return s.others.length === 0 && s.lost.length === 0;
@@ -129,7 +132,7 @@ export class AwayTracker {
     const authors = new Map<string, AwayAuthor>();
     for (const [id, change] of this.remote) {
       // A repair or loss of this tab's own edit is listed once, as a lost edit.
-      if (lostIds.has(id) || (this.own.has(id) && change.action !== "added")) continue;
+      if (lostIds.has(id)) continue;
       const names = [...change.clients]
         .filter((c) => c !== this.doc.clientID)
         .map((c) => nameOf(c));
@@ -211,15 +214,8 @@ export class AwayTracker {
       const id = shapeIdOf(event);
       if (id === null) continue;
       if (remote) {
-        // A map's new values are its keys' current items; a text's are its inserted items.
-        const clients =
-          event.target instanceof this.YMap
-            ? [...(event as Y.YMapEvent<unknown>).keysChanged].flatMap((key) => {
-                const item = itemOf(event.target as Y.Map<unknown>, key);
-                return item && !item.deleted ? [item.id.client] : [];
-              })
-            : [...event.changes.added].map((item) => item.id.client);
-        this.noteRemote(id, "changed", clients);
+        const clients = this.writersOf(event);
+        if (clients.length > 0) this.noteRemote(id, "changed", clients);
       } else if (event.target instanceof this.YMap && event.path.length === 1) {
         const keys = this.own.get(id) ?? new Set<string>();
         for (const key of (event as Y.YMapEvent<unknown>).keysChanged) keys.add(key);
@@ -227,6 +223,26 @@ export class AwayTracker {
       }
     }
   };
+
+  /**
+   * Who made a remote change inside a shape, as Yjs client ids (UNKNOWN_WRITER for a deletion,
+   * which carries no author). A key whose current value is still this tab's is left out: the
+   * remote write lost to it (C2), so nothing this user sees changed.
+   */
+  private writersOf(event: Y.YEvent<Y.AbstractType<unknown>>): number[] {
+    const me = this.doc.clientID;
+    if (event.target instanceof this.YMap) {
+      const map = event.target as Y.Map<unknown>;
+      return [...(event as Y.YMapEvent<unknown>).keysChanged].flatMap((key) => {
+        const item = itemOf(map, key);
+        if (!item || item.deleted) return [UNKNOWN_WRITER];
+        return item.id.client === me ? [] : [item.id.client];
+      });
+    }
+    const added = [...event.changes.added].map((item) => item.id.client).filter((c) => c !== me);
+    if (added.length > 0) return added;
+    return event.changes.deleted.size > 0 ? [UNKNOWN_WRITER] : [];
+  }
 
   private noteRemote(id: string, action: "added" | "changed" | "deleted", clients: number[]) {
     const prior = this.remote.get(id);
