@@ -197,6 +197,14 @@ export const NUDGE_STEP_BIG = 10;
 export const PASTE_FALLBACK_MS = 80;
 /** ms. How long a notice from the room (a repaired shape, a refused write) stays on screen. */
 export const NOTICE_MS = 4_000;
+/**
+ * ms. How often an open History panel asks the room for its checkpoint list: a checkpoint comes
+ * at most every CHECKPOINT_QUIET_MS (30 s) of quiet, so a few seconds' lag is invisible, and a
+ * closed panel asks nothing.
+ */
+export const HISTORY_POLL_MS = 5_000;
+/** Most lines of "your edits that did not stick" the away notice lists before "and N more". */
+export const AWAY_MAX_LOST_LINES = 5;
 
 // ---- Canvas input (client only) --------------------------------------------------------------
 

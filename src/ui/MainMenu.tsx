@@ -1,4 +1,4 @@
-/** Top-left menu: images (PNG, SVG, to a file or the clipboard), JSON export and import, snapping toggles, and bringing everyone to this user's view. */
+/** Top-left menu: images (PNG, SVG, to a file or the clipboard), JSON export and import, snapping toggles, the board's history, and bringing everyone to this user's view. */
 import { useEffect, useRef, useState } from "react";
 import type { ActionName, RoomActions } from "../actions";
 import { useSnapSettings } from "../canvas/snapSettings";
@@ -135,6 +135,9 @@ export function MainMenu({ actions, selectionCount = 0, frameSelected = false }:
             onClick={run("toggle-grid")}
           >
             {snap.grid ? "✓ " : ""}Show and snap to grid
+          </button>
+          <button type="button" role="menuitem" data-testid="menu-history" onClick={run("history")}>
+            History…
           </button>
           <button
             type="button"

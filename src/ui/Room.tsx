@@ -21,7 +21,9 @@ import { RemoteSelections } from "../presence/RemoteSelections";
 import { LABEL_TYPES, TEXT_TYPES } from "../shared/schema";
 import { DEFAULT_STYLE, type ShapeStyle } from "../tools/shapeFactory";
 import type { ToolName } from "../tools/tools";
+import { AwayNotice } from "./AwayNotice";
 import { useAutomationHook } from "./automationHook";
+import { HistoryHost } from "./HistoryHost";
 import { loadIdentity, saveIdentity, type UserIdentity } from "./identity";
 import { MainMenu } from "./MainMenu";
 import { PresenceList } from "./PresenceList";
@@ -251,6 +253,8 @@ export function Room({
         />
       )}
       <ZoomControls zoom={zoom} history={history} actions={actions} />
+      <AwayNotice client={client} />
+      <HistoryHost client={client} actions={actions} boardRef={boardRef} />
     </div>
   );
 }
