@@ -14,6 +14,7 @@ import { exportFramePng, exportFrameSvg } from "./exportFrame";
 import { copyAsPng, copyAsSvg, exportPng, exportSvg } from "./exportImage";
 import { exportJson, importJson } from "./exportImport";
 import { group, toggleLock, ungroup } from "./groups";
+import { insertImage } from "./insertImage";
 import { ActionManager } from "./manager";
 import { nudge } from "./nudge";
 import { panHold } from "./panHold";
@@ -73,6 +74,7 @@ export const ALL_ACTIONS = [
   toggleSnap,
   toggleGrid,
   summonEveryone,
+  insertImage,
 ] as const;
 
 export type ActionName = (typeof ALL_ACTIONS)[number]["name"];

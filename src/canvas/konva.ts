@@ -4,6 +4,7 @@
  */
 import "konva/lib/shapes/Arrow";
 import "konva/lib/shapes/Ellipse";
+import "konva/lib/shapes/Image";
 import "konva/lib/shapes/Line";
 import "konva/lib/shapes/Rect";
 import "konva/lib/shapes/Text";
@@ -13,6 +14,7 @@ export {
   Arrow,
   Ellipse,
   Group,
+  Image,
   Layer,
   Line,
   Rect,

@@ -240,3 +240,22 @@ export const LASER_FADE_MS = 1_000;
 export const LASER_MAX_NUMBERS = 128;
 /** ms. A summon older than this when it arrives is ignored (a late joiner is not yanked about). */
 export const SUMMON_MAX_AGE_MS = 5_000;
+
+// ---- Images (docs/limits.md "Images") --------------------------------------------------------
+
+/** bytes. Largest asset a room stores (after the client's downscale): a 2048 px photo is ~1 MB. */
+export const MAX_ASSET_BYTES = 4 * 1024 * 1024;
+/** bytes. All assets of one room together: room storage is shared with the document. */
+export const MAX_ROOM_ASSET_BYTES = 64 * 1024 * 1024;
+/** Characters. An image's `alt` text: a caption, not a document. */
+export const MAX_ALT_LENGTH = 200;
+/** px. The client downscales a picture whose longest edge is longer (a 4K screen's half-width is ~1900). */
+export const IMAGE_MAX_EDGE_PX = 2048;
+/** 0–1. Quality of the client's WebP/JPEG re-encode: photos stay sharp at a fifth of the bytes. */
+export const IMAGE_ENCODE_QUALITY = 0.85;
+/** 0–1. A new image is scaled to fit within this share of the viewport's width and height. */
+export const IMAGE_FIT_VIEWPORT = 0.5;
+/** ms. First retry of an image that failed to load or upload, doubling up to the ceiling below. */
+export const IMAGE_RETRY_MIN_MS = 1_000;
+/** ms. Retry ceiling: an image uploaded by someone else shows within this long of arriving. */
+export const IMAGE_RETRY_MAX_MS = 8_000;

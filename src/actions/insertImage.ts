@@ -1,0 +1,48 @@
+/**
+ * Add pictures: the file picker (toolbar button, I), and files dropped on the canvas or pasted
+ * (paste.ts hands them here). View-only links may not (viewerMay), so a viewer's drop is ignored
+ * by the manager like any other edit. The image code loads on first use.
+ */
+import { ASSET_TYPES } from "../shared/assets";
+import type { Point } from "../tools/geometry";
+import { isPlain } from "./keys";
+import { type ActionContext, defineAction } from "./types";
+
+/** Files to add, and where (canvas units; absent = the pointer or the viewport's centre). */
+export interface ImageDrop {
+  files: File[];
+  at?: Point;
+}
+
+export function addImageFiles(ctx: ActionContext, files: File[], at: Point | null): void {
+  void import("../assets/insert").then((m) => m.insertImages(ctx, files, at));
+}
+
+function isImageDrop(value: unknown): value is ImageDrop {
+  return typeof value === "object" && value !== null && Array.isArray((value as ImageDrop).files);
+}
+
+export const insertImage = defineAction({
+  name: "insert-image",
+  label: "Insert image",
+  viewerMay: false,
+  keyTest: (e) => isPlain(e) && !e.shiftKey && e.key.toLowerCase() === "i",
+  perform(ctx, { value }) {
+    if (isImageDrop(value)) {
+      if (value.files.length === 0) return false;
+      addImageFiles(ctx, value.files, value.at ?? null);
+      return true;
+    }
+    // The picker must open inside the click or key press that asked for it.
+    const input = document.createElement("input");
+    input.type = "file";
+    input.accept = ASSET_TYPES.join(",");
+    input.multiple = true;
+    input.addEventListener("change", () => {
+      const files = [...(input.files ?? [])];
+      if (files.length > 0) addImageFiles(ctx, files, ctx.board()?.viewportCenter() ?? null);
+    });
+    input.click();
+    return true;
+  },
+});

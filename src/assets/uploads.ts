@@ -1,0 +1,62 @@
+/**
+ * The browser side of the upload queue: one Uploader per open room, over IndexedDB and fetch,
+ * draining whenever the room's connection is up (queue rules IM1–IM4 in queue.ts). Loaded on
+ * demand by the room page.
+ */
+import type { RoomClient } from "../net/types";
+import { type AssetType, assetPath } from "../shared/assets";
+import { localAssets } from "./localStore";
+import { classifyPut, type PutOutcome, Uploader } from "./queue";
+import { imageNotice, retryDelay, retryMissing } from "./source";
+
+let current: { roomId: string; uploader: Uploader } | null = null;
+
+async function put(roomId: string, hash: string, type: AssetType, blob: Blob): Promise<PutOutcome> {
+  try {
+    const response = await fetch(assetPath("main", roomId, hash), {
+      method: "PUT",
+      headers: { "content-type": type },
+      body: blob,
+    });
+    let error = "";
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+      if (typeof body?.error === "string") error = body.error;
+    }
+    return classifyPut(response.status, error);
+  } catch (e) {
+    return { kind: "transient", error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Starts draining `client`'s room's queue while it is connected; returns a stop function. */
+export function startUploads(client: RoomClient): () => void {
+  const roomId = client.roomId;
+  const uploader = new Uploader({
+    roomId,
+    store: localAssets,
+    put: (hash, type, blob) => put(roomId, hash, type, blob),
+    onRefused: (_hash, message) => imageNotice(message),
+    retryDelay,
+  });
+  current = { roomId, uploader };
+  const apply = () => {
+    const status = client.getStatus();
+    uploader.setConnected(status.state === "connected" && !status.readOnly);
+    // Peers' images that were missing may have arrived while this tab was away.
+    if (status.state === "connected") retryMissing();
+  };
+  apply();
+  const off = client.onStatus(apply);
+  return () => {
+    off();
+    uploader.dispose();
+    if (current?.uploader === uploader) current = null;
+  };
+}
+
+/** Queues bytes (already in the local store) for `roomId` and starts uploading if connected. */
+export async function queueUpload(roomId: string, hash: string, type: AssetType): Promise<void> {
+  await localAssets.enqueue({ roomId, hash, type, state: "pending", at: Date.now() });
+  if (current?.roomId === roomId) void current.uploader.kick();
+}
