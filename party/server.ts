@@ -5,6 +5,7 @@
 import type * as Party from "partykit/server";
 import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
+import { AssetStore, assetRoute, handleAssetRequest, type ListableStorage } from "./assets";
 import { jsonResponse, originAllowed, refuseSocket, roomIdFromUrl } from "./http";
 import {
   HttpTransport,
@@ -56,6 +57,8 @@ export default class SketchroomServer implements Party.Server {
   private readonly adapters = new WeakMap<Party.Connection, RoomConnection>();
   private viewId: string | null = null;
   private viewRegistered = false;
+  /** Image bytes, beside the snapshot in the same storage (party/assets.ts). */
+  readonly assets: AssetStore;
 
   constructor(readonly party: Party.Room) {
     this.room = new RoomServer({
@@ -65,6 +68,11 @@ export default class SketchroomServer implements Party.Server {
       // unset or not a positive number means the default cap (src/shared/constants.ts).
       maxDocumentBytes: positiveNumber(party.env.MAX_DOCUMENT_BYTES),
     });
+    // Tests reach the image quota quickly with `--var MAX_ROOM_ASSET_BYTES=<bytes>`.
+    this.assets = new AssetStore(
+      party.storage as unknown as ListableStorage,
+      positiveNumber(party.env.MAX_ROOM_ASSET_BYTES),
+    );
     // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
     // …and today's coalesced relay without interest management with `PRESENCE_MAX_PEERS=all`.
@@ -91,6 +99,14 @@ export default class SketchroomServer implements Party.Server {
       return jsonResponse(400, { error: "invalid room id" }, CORS);
     // Only the view party, over a stub (which skips this hook), may mark a request read-only.
     req.headers.delete(VIEW_UPSTREAM_HEADER);
+    // An upload writes to the room like a socket does: same allow-list.
+    if (
+      req.method === "PUT" &&
+      assetRoute(req.url) !== null &&
+      !originAllowed(req, lobby.env.ALLOWED_ORIGINS)
+    ) {
+      return jsonResponse(403, { error: "origin not allowed" }, CORS);
+    }
     // The fallback transport reads and writes the board like a socket: same allow-list.
     const action = transportAction(req.url);
     if (action !== null && !originAllowed(req, lobby.env.ALLOWED_ORIGINS)) {
@@ -193,11 +209,24 @@ export default class SketchroomServer implements Party.Server {
         req.headers.has(VIEW_UPSTREAM_HEADER),
       );
     }
+    const assets = await this.assetRequest(req);
+    if (assets !== null) return assets;
     if (req.method === "OPTIONS") return jsonResponse(204, undefined, CORS);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return jsonResponse(405, { error: "method not allowed" }, CORS);
     }
     return jsonResponse(200, this.room.snapshot(), CORS);
+  }
+
+  /** `<room>/assets[/<hash>]` (party/assets.ts), or null for any other path. */
+  private async assetRequest(req: Party.Request): Promise<Response | null> {
+    if (assetRoute(req.url) === null) return null;
+    if (!isValidRoomId(this.party.id)) return jsonResponse(400, { error: "invalid room id" }, CORS);
+    return handleAssetRequest(
+      req as unknown as Request,
+      this.assets,
+      req.headers.has(VIEW_UPSTREAM_HEADER),
+    );
   }
 
   private forget(connection: Party.Connection): void {

@@ -109,4 +109,10 @@ export class MemoryStorage implements KeyValueStorage {
     for (const k of keys) if (this.data.delete(k)) n++;
     return n;
   }
+
+  /** Keys with `prefix`, in key order, as Durable Object storage lists them. */
+  async list<T>(options: { prefix: string }): Promise<Map<string, T>> {
+    const keys = [...this.data.keys()].filter((k) => k.startsWith(options.prefix)).sort();
+    return new Map(keys.map((k) => [k, this.data.get(k) as T]));
+  }
 }

@@ -27,6 +27,8 @@ import {
 } from "./httpTransport";
 
 const ROOM_KEY = "roomId";
+/** Images and history are readable from any page through a view link, as from the room. */
+const CORS = { "access-control-allow-origin": "*" };
 
 /** The Durable Object WebSocket returned by a stub's socket(): only what we use of it. */
 interface UpstreamSocket {
@@ -56,6 +58,16 @@ export default class ViewLinkServer implements Party.Server {
       }
       return req;
     }
+    const readPath = forwardedReadPath(req.url);
+    if (readPath !== null) {
+      if (roomIdFromUrl(req.url) === null) return jsonResponse(400, { error: "invalid link" });
+      // A view link reads images and history; it never uploads (nor anything else).
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        return jsonResponse(403, { error: "read-only: a view link cannot write" }, CORS);
+      }
+      if (readPath === "malformed") return jsonResponse(400, { error: "malformed id" }, CORS);
+      return req;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return jsonResponse(405, { error: "method not allowed" });
     }
@@ -78,6 +90,8 @@ export default class ViewLinkServer implements Party.Server {
   async onRequest(req: Party.Request): Promise<Response> {
     const action = transportAction(req.url);
     if (action !== null) return this.forwardTransport(req, action);
+    const readPath = forwardedReadPath(req.url);
+    if (readPath !== null) return this.forwardRead(req, readPath);
     if (req.method === "POST") {
       // Internal only (see above). The first registration wins; a view id never moves.
       const body = (await req.json().catch(() => null)) as { roomId?: unknown } | null;
@@ -129,6 +143,28 @@ export default class ViewLinkServer implements Party.Server {
           ["content-type", req.headers.get("content-type") ?? "application/octet-stream"],
         ],
         ...(body ? { body } : {}),
+      } as unknown as Parameters<Party.Stub["fetch"]>[1]);
+    return new Response(res.body, { status: res.status, headers: res.headers });
+  }
+
+  /**
+   * A viewer reading images or history (`assets`, `assets/<hash>`, `history`, `history/<id>`):
+   * forwarded to the room with the read-only marker, answer and headers passed back unchanged.
+   */
+  private async forwardRead(req: Party.Request, path: string): Promise<Response> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return jsonResponse(403, { error: "read-only: a view link cannot write" }, CORS);
+    }
+    if (path === "malformed") return jsonResponse(400, { error: "malformed id" }, CORS);
+    if (this.roomId === null) return jsonResponse(404, { error: "unknown view link" });
+    const headers: [string, string][] = [[VIEW_UPSTREAM_HEADER, "1"]];
+    const etag = req.headers.get("if-none-match");
+    if (etag !== null) headers.push(["if-none-match", etag]);
+    const res = await this.party.context.parties
+      .main!.get(this.roomId)
+      .fetch(`/${path}${new URL(req.url).search}`, {
+        method: req.method,
+        headers,
       } as unknown as Parameters<Party.Stub["fetch"]>[1]);
     return new Response(res.body, { status: res.status, headers: res.headers });
   }
@@ -191,6 +227,21 @@ export default class ViewLinkServer implements Party.Server {
   onError(conn: Party.Connection): void {
     this.onClose(conn);
   }
+}
+
+/**
+ * Read-only room paths a view link forwards: `assets`, `assets/<hash>`, `history`,
+ * `history/<id>` (the sub-path without the party prefix), "malformed" for an id that is no
+ * plain token (a `..` or an encoded slash must not walk the room's paths), null for others.
+ */
+export function forwardedReadPath(url: string): string | "malformed" | null {
+  const match = new URL(url).pathname.match(
+    /^\/part(?:y|ies\/[^/]+)\/[^/]+\/(assets|history)(?:\/([^/]+))?\/?$/,
+  );
+  if (!match) return null;
+  const [, kind, id] = match;
+  if (id === undefined) return kind!;
+  return /^[A-Za-z0-9_-]{1,128}$/.test(id) ? `${kind}/${id}` : "malformed";
 }
 
 /** The room socket path for a viewer: read-only, with control messages if the viewer reads them. */

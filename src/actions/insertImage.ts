@@ -3,7 +3,7 @@
  * (paste.ts hands them here). View-only links may not (viewerMay), so a viewer's drop is ignored
  * by the manager like any other edit. The image code loads on first use.
  */
-import { ASSET_TYPES } from "../shared/assets";
+import { ALLOWED_ASSET_TYPES } from "../shared/assets";
 import type { Point } from "../tools/geometry";
 import { isPlain } from "./keys";
 import { type ActionContext, defineAction } from "./types";
@@ -36,7 +36,7 @@ export const insertImage = defineAction({
     // The picker must open inside the click or key press that asked for it.
     const input = document.createElement("input");
     input.type = "file";
-    input.accept = ASSET_TYPES.join(",");
+    input.accept = ALLOWED_ASSET_TYPES.join(",");
     input.multiple = true;
     input.addEventListener("change", () => {
       const files = [...(input.files ?? [])];

@@ -4,7 +4,7 @@
  * few hundred KB and still sharper than any screen shows it on a board). The size and format
  * choices are pure functions, tested in Node; the decoding and encoding use the browser.
  */
-import { type AssetType, isAssetType } from "../shared/assets";
+import { type AssetType, assetTypeOf } from "../shared/assets";
 import { IMAGE_ENCODE_QUALITY, IMAGE_MAX_EDGE_PX, MAX_ASSET_BYTES } from "../shared/constants";
 
 export interface PreparedImage {
@@ -115,10 +115,10 @@ async function encode(
 
 /** Checks and, where needed, shrinks a picture the user added. Throws ImageRejected. */
 export async function prepareImage(file: Blob): Promise<PreparedImage> {
-  const type = file.type;
-  if (!isAssetType(type)) {
+  const type = assetTypeOf(file.type);
+  if (!type) {
     throw new ImageRejected(
-      `Images must be PNG, JPEG, GIF, WebP or SVG${type ? ` (this one is ${type})` : ""}.`,
+      `Images must be PNG, JPEG, GIF, WebP or SVG${file.type ? ` (this one is ${file.type})` : ""}.`,
     );
   }
   if (type === "image/gif" || type === "image/svg+xml") {
@@ -147,7 +147,7 @@ export async function prepareImage(file: Blob): Promise<PreparedImage> {
     let target = { type: plan.type, width: plan.width, height: plan.height };
     for (let i = 0; i < MAX_ENCODE_TRIES; i++) {
       const blob = await encode(bitmap, target);
-      const actual = isAssetType(blob.type) ? blob.type : target.type;
+      const actual = assetTypeOf(blob.type) ?? target.type;
       if (blob.size <= MAX_ASSET_BYTES) {
         return { blob, type: actual, width: target.width, height: target.height };
       }

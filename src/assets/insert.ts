@@ -5,7 +5,7 @@
  */
 import type { ActionContext } from "../actions/types";
 import type { NewShape } from "../doc/shapeStore";
-import { type AssetType, isAssetType, sha256Hex } from "../shared/assets";
+import { type AssetType, assetTypeOf, sha256Hex } from "../shared/assets";
 import { IMAGE_FIT_VIEWPORT } from "../shared/constants";
 import type { Point } from "../tools/geometry";
 import { ImageRejected, prepareImage } from "./downscale";
@@ -15,7 +15,7 @@ import { queueUpload } from "./uploads";
 
 /** Keeps `blob` on this device and queues it for `roomId`; returns its hash. */
 export async function storeAsset(roomId: string, blob: Blob, type: AssetType): Promise<string> {
-  const hash = await sha256Hex(await blob.arrayBuffer());
+  const hash = await sha256Hex(new Uint8Array(await blob.arrayBuffer()));
   // The Blob is re-typed: a file's own type may be missing or differ from what was encoded.
   const typed = blob.type === type ? blob : new Blob([blob], { type });
   await localAssets.putBlob(hash, typed);
@@ -91,8 +91,8 @@ export async function importAssets(
   let added = 0;
   for (const [hash, raw] of Object.entries(assets)) {
     const entry = raw as { type?: unknown; data?: unknown } | null;
-    if (typeof entry?.type !== "string" || !isAssetType(entry.type)) continue;
-    if (typeof entry.data !== "string") continue;
+    const type = typeof entry?.type === "string" ? assetTypeOf(entry.type) : null;
+    if (!type || typeof entry?.data !== "string") continue;
     let bytes: Uint8Array;
     try {
       bytes = Uint8Array.from(atob(entry.data), (c) => c.charCodeAt(0));
@@ -101,7 +101,7 @@ export async function importAssets(
     }
     // A file edited by hand must not smuggle bytes under another picture's name.
     if ((await sha256Hex(bytes)) !== hash) continue;
-    await storeAsset(roomId, new Blob([bytes as BlobPart], { type: entry.type }), entry.type);
+    await storeAsset(roomId, new Blob([bytes as BlobPart], { type }), type);
     added++;
   }
   return added;

@@ -7,7 +7,6 @@
  * at once when the connection comes back.
  */
 import { useSyncExternalStore } from "react";
-import { assetPath } from "../shared/assets";
 import { IMAGE_RETRY_MAX_MS, IMAGE_RETRY_MIN_MS } from "../shared/constants";
 
 export type AssetState = "loading" | "ready" | "missing";
@@ -29,6 +28,11 @@ let room: { party: "main" | "view"; roomId: string } | null = null;
 /** Where assets are fetched from: the room (edit link) or its view link (read only). */
 export function configureAssets(party: "main" | "view", roomId: string): void {
   room = { party, roomId };
+}
+
+/** The path of an asset under a room (`main`) or a view link (`view`), for GET and PUT. */
+export function assetPath(party: "main" | "view", roomId: string, hash: string): string {
+  return `/parties/${party}/${encodeURIComponent(roomId)}/assets/${hash}`;
 }
 
 export function assetUrl(hash: string): string | null {

@@ -4,10 +4,10 @@
  * demand by the room page.
  */
 import type { RoomClient } from "../net/types";
-import { type AssetType, assetPath } from "../shared/assets";
+import type { AssetType } from "../shared/assets";
 import { localAssets } from "./localStore";
 import { classifyPut, type PutOutcome, Uploader } from "./queue";
-import { imageNotice, retryDelay, retryMissing } from "./source";
+import { assetPath, imageNotice, retryDelay, retryMissing } from "./source";
 
 let current: { roomId: string; uploader: Uploader } | null = null;
 

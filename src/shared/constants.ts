@@ -136,6 +136,23 @@ export const MAX_POINTS = 20_000;
 /** Largest absolute coordinate; beyond this a value is clamped (keeps the canvas math finite). */
 export const MAX_COORDINATE = 1e7;
 
+// ---- Image assets (docs/protocol.md "Assets", docs/limits.md) ------------------------------
+
+/**
+ * bytes. Largest image the room stores, after the client's downscale: a 4096 px photo at good
+ * JPEG quality is 1–3 MB, so 4 MiB leaves room for PNG screenshots, and one asset still fits a
+ * single atomic storage put (35 chunks of STORAGE_CHUNK_BYTES, under STORAGE_MAX_KEYS_PER_PUT).
+ */
+export const MAX_ASSET_BYTES = 4 * 1024 * 1024;
+/**
+ * bytes. Image bytes one room may store in all: 16 images at the cap, hundreds of ordinary ones.
+ * A deployed room's storage has no practical cap, but a room id is the only credential needed to
+ * upload, so an unbounded room would be free storage for anyone who has a link.
+ */
+export const MAX_ROOM_ASSET_BYTES = 64 * 1024 * 1024;
+/** s. Assets are named by their hash, so a URL's bytes never change: cache for a year (the usual maximum). */
+export const ASSET_CACHE_MAX_AGE_S = 31_536_000;
+
 // ---- Room log -------------------------------------------------------------------------------
 
 /** Lines the room logs per LOG_WINDOW_MS at most: a client sending garbage at full speed must not make logging the bottleneck. */
@@ -241,12 +258,8 @@ export const LASER_MAX_NUMBERS = 128;
 /** ms. A summon older than this when it arrives is ignored (a late joiner is not yanked about). */
 export const SUMMON_MAX_AGE_MS = 5_000;
 
-// ---- Images (docs/limits.md "Images") --------------------------------------------------------
+// ---- Images on the client (docs/limits.md "Images") --------------------------------------------------------
 
-/** bytes. Largest asset a room stores (after the client's downscale): a 2048 px photo is ~1 MB. */
-export const MAX_ASSET_BYTES = 4 * 1024 * 1024;
-/** bytes. All assets of one room together: room storage is shared with the document. */
-export const MAX_ROOM_ASSET_BYTES = 64 * 1024 * 1024;
 /** Characters. An image's `alt` text: a caption, not a document. */
 export const MAX_ALT_LENGTH = 200;
 /** px. The client downscales a picture whose longest edge is longer (a 4K screen's half-width is ~1900). */

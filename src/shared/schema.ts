@@ -5,7 +5,7 @@
  * `checkShape`, so the two sides can never disagree about what is valid.
  */
 import * as v from "valibot";
-import { ASSET_HASH_PATTERN, ASSET_TYPES, type AssetType } from "./assets";
+import { ALLOWED_ASSET_TYPES, ASSET_HASH_PATTERN, type AssetType } from "./assets";
 import {
   MAX_ALT_LENGTH,
   MAX_COORDINATE,
@@ -349,7 +349,7 @@ function readOptionalKeys(
     if (n !== undefined) shape.name = n;
   }
   if (t === "image") {
-    const m = optional("mime", v.picklist(ASSET_TYPES));
+    const m = optional("mime", v.picklist(ALLOWED_ASSET_TYPES));
     if (m !== undefined) shape.mime = m;
     const a = cut("alt", MAX_ALT_LENGTH);
     if (a) shape.alt = a;
