@@ -28,6 +28,9 @@ export function useImageWiring(
     let cancelled = false;
     void import("../assets/uploads").then((m) => {
       if (!cancelled) stop = m.startUploads(client);
+      // Adding an image must work offline too: load that code while the server is reachable
+      // (the service worker keeps lazy chunks for a reload, but not every tab has one yet).
+      void import("../assets/insert");
     });
     return () => {
       cancelled = true;

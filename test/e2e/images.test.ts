@@ -20,6 +20,7 @@ import * as Y from "yjs";
 import { getShapes } from "../../src/shared/doc";
 import { roomHelpers, setupE2E } from "../helpers/e2e";
 import { canvasBox, near, openRoom, STATUS, shapesIn } from "../helpers/pages";
+import { paintedAt } from "../helpers/pixels";
 import { sha256Hex, solidPng } from "../helpers/png";
 import { fetchSnapshot } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
@@ -210,5 +211,115 @@ describe("images", () => {
     expect(stored.readUInt32BE(16)).toBe(2048); // PNG IHDR width: the longest edge
     await waitForColor(page, cx, cy, GREEN, "the page paints the picked image");
     expect(errors.messages).toEqual([]);
+  }, 90_000);
+
+  test("[IM8] an image added while the server is down shows at once and reaches the room after a restart", async () => {
+    const png = solidPng(160, 90, BLUE);
+    const hash = sha256Hex(png);
+    const room = uniqueRoomId("images-offline");
+    const a = await secondPage(room, "offline-a");
+    const b = await secondPage(room, "offline-b");
+    await e2e.server.kill();
+    await waitFor(
+      async () => (await a.locator(STATUS).getAttribute("data-state")) !== "connected",
+      { timeout: 20_000, message: "A's badge leaves connected once the server is gone" },
+    );
+    const box = await canvasBox(a);
+    await a.mouse.move(box.x + 400, box.y + 300);
+    await pasteFile(a, png, "offline.png", "image/png");
+    // From this device's copy: nothing can have come from the room.
+    await waitForColor(a, 400, 300, BLUE, "A paints its offline image at once");
+    const added = await waitFor(async () => (await shapesIn(a)).find((s) => s.type === "image"), {
+      message: "A's document holds the image shape",
+    });
+    expect(added.asset).toBe(hash);
+
+    await e2e.server.restart();
+    await waitForAsset(room, hash, png, 60_000);
+    await waitForColor(b, 400, 300, BLUE, "B paints A's offline image after the restart");
+    expect((await fetchSnapshot(e2e.server.url, room)).find((s) => s.type === "image")?.asset).toBe(
+      hash,
+    );
+  }, 150_000);
+
+  test("[IM9] an image whose bytes are not in the room yet shows a placeholder, then the picture once uploaded", async () => {
+    const png = solidPng(200, 120, GREEN);
+    const hash = sha256Hex(png);
+    const { page, errors, room } = await openNewRoom("missing");
+    // Another client writes the shape but has not uploaded the bytes (still offline, say).
+    const peer = await connectPeer(e2e.server.wsUrl, room);
+    try {
+      await peer.synced;
+      peer.doc.transact(() => {
+        const m = new Y.Map<unknown>();
+        for (const [k, v] of Object.entries({
+          type: "image",
+          x: 100,
+          y: 100,
+          width: 200,
+          height: 120,
+          asset: hash,
+          mime: "image/png",
+          z: "a5",
+        })) {
+          m.set(k, v);
+        }
+        getShapes(peer.doc).set("late-image", m as never);
+      });
+      await waitForColor(
+        page,
+        120,
+        110,
+        [0xf1, 0xf3, 0xf5, 255],
+        "the page paints the placeholder",
+      );
+      expect(await assetBytes(room, hash)).toBeNull();
+
+      const res = await fetch(`${e2e.server.url}/parties/main/${room}/assets/${hash}`, {
+        method: "PUT",
+        headers: { "content-type": "image/png" },
+        body: new Uint8Array(png),
+      });
+      expect(res.status).toBe(201);
+      await waitForColor(page, 120, 110, GREEN, "the page paints the picture once it is uploaded");
+      expect(errors.messages.filter((m) => !/404/.test(m))).toEqual([]);
+    } finally {
+      await peer.close();
+    }
+  }, 90_000);
+
+  test("[IM10] a view link shows images through its own party, and a drop there adds nothing", async () => {
+    const png = solidPng(100, 100, RED);
+    const hash = sha256Hex(png);
+    const { page, room } = await openNewRoom("viewer");
+    await dropFile(page, png, "red.png", "image/png", 300, 200);
+    await waitForAsset(room, hash, png);
+    await page.locator('[data-testid="share"]').click();
+    const viewLink = await waitFor(
+      async () => {
+        const v = await page.locator('[data-testid="share-view-link"]').inputValue();
+        return v.includes("/v/") ? v : null;
+      },
+      { message: "the view-only link in the Share menu" },
+    );
+    const viewId = viewLink.split("/v/")[1]!;
+    const { page: viewer } = await e2e.session.newPage("viewer");
+    await openRoom(viewer, viewLink);
+    await waitForColor(viewer, 300, 200, RED, "the viewer paints the image");
+    expect(await assetBytes(viewId, hash, "view")).not.toBeNull();
+    const viewerRequests: string[] = [];
+    viewer.on("request", (r) => {
+      if (r.url().includes("/assets/")) viewerRequests.push(`${r.method()} ${r.url()}`);
+    });
+    await dropFile(viewer, solidPng(50, 50, GREEN), "green.png", "image/png", 600, 400);
+    await pasteFile(viewer, solidPng(50, 50, BLUE), "blue.png", "image/png");
+    expect(await viewer.getByTestId("insert-image").isDisabled()).toBe(true);
+    // The page made no shape and sent no upload; the room holds the one image.
+    expect((await shapesIn(viewer)).filter((s) => s.type === "image")).toHaveLength(1);
+    expect(viewerRequests.filter((r) => r.startsWith("PUT"))).toEqual([]);
+    expect(await paintedAt(viewer, 600, 400)).toBe(false);
+    expect(
+      (await fetchSnapshot(e2e.server.url, room)).filter((s) => s.type === "image"),
+    ).toHaveLength(1);
   }, 90_000);
 });
