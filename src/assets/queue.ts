@@ -7,10 +7,11 @@
  * - IM1 An image's bytes are queued before its shape is written, so a shape this tab made always
  *   has its bytes here until the room has them.
  * - IM2 An entry leaves the queue only when the room answers 200 or 201.
- * - IM3 A 4xx answer (too large, wrong type, hash mismatch, quota, read-only) is permanent: the
+ * - IM3 A 4xx answer (too large, wrong type, hash mismatch, read-only) or 507 (room quota) is
+ *   permanent: the
  *   entry is marked failed, the user is told once, and it is not retried; the shape stays and
  *   shows a placeholder to the others.
- * - IM4 A 5xx answer or a network failure is transient: retried with backoff, and at once when
+ * - IM4 Any other 5xx answer, 408, 429 or a network failure is transient: retried with backoff, and at once when
  *   the connection comes back.
  */
 import type { AssetType } from "../shared/assets";
@@ -44,8 +45,11 @@ export type PutOutcome =
 /** How the room's answer to a PUT is read (IM2–IM4). */
 export function classifyPut(status: number, error = ""): PutOutcome {
   if (status === 200 || status === 201) return { kind: "stored" };
-  // 408 and 429 are the server asking for a later try, not a verdict on the bytes.
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+  // 408 and 429 are the server asking for a later try, not a verdict on the bytes. 507 (the
+  // room's image quota) is a 5xx but final: rooms never delete assets, so a retry cannot fit.
+  const final =
+    (status >= 400 && status < 500 && status !== 408 && status !== 429) || status === 507;
+  if (final) {
     return { kind: "permanent", status, error: putErrorMessage(status, error) };
   }
   return { kind: "transient", error: error || `HTTP ${status}` };
