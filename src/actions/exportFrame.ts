@@ -36,9 +36,16 @@ export const exportFrameSvg = defineAction({
     const frame = selectedFrame(ctx);
     if (!frame) return false;
     const shapes = frameWithChildren(ctx.shapes(), frame.id);
-    void Promise.all([import("../export/svg"), import("../ui/exportFrame")]).then(
-      ([{ shapesToSvg }, { exportFrameSvg }]) =>
-        exportFrameSvg(shapesToSvg(shapes), frame.name ?? "Frame", ctx.roomId),
+    void Promise.all([
+      import("../export/svg"),
+      import("../ui/exportFrame"),
+      import("../assets/bytes"),
+    ]).then(async ([{ shapesToSvg }, { exportFrameSvg }, { svgImages }]) =>
+      exportFrameSvg(
+        shapesToSvg(shapes, { images: await svgImages(shapes) }),
+        frame.name ?? "Frame",
+        ctx.roomId,
+      ),
     );
     return true;
   },

@@ -1,4 +1,7 @@
-/** Export and import JSON (images: exportImage.ts). The file code loads on demand: nobody pays for it upfront. */
+/**
+ * Export and import JSON (images: exportImage.ts), pictures included as base64 by hash. The file
+ * code loads on demand: nobody pays for it upfront.
+ */
 import { placeAt } from "../doc/transfer";
 import { defineAction } from "./types";
 
@@ -24,6 +27,11 @@ export const importJson = defineAction({
       if (!parsed || parsed.shapes.length === 0) {
         if (parsed === null) ctx.alert("That file is not a Sketchroom JSON export.");
         return;
+      }
+      // The pictures first: their shapes then draw from this device's copy at once.
+      if (parsed.assets) {
+        const { importAssets } = await import("../assets/insert");
+        await importAssets(ctx.roomId, parsed.assets);
       }
       const center = ctx.board()?.viewportCenter() ?? { x: 0, y: 0 };
       ctx.select(ctx.store.create(placeAt(parsed.shapes, center.x, center.y)));

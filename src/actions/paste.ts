@@ -31,6 +31,10 @@ export function pasteText(ctx: ActionContext, text: string | null): void {
     });
     ctx.select(ids);
     ctx.setTool("select");
+    const assets = copies.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : []));
+    if (assets.length > 0) {
+      void import("../assets/insert").then((m) => m.requeueLocal(ctx.roomId, assets));
+    }
     return;
   }
   if (text && !parsed && text.trim()) {

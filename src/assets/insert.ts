@@ -83,6 +83,18 @@ export async function insertImages(
   return ids;
 }
 
+/**
+ * Image shapes pasted from another room: the bytes this device has are queued for this room too
+ * (the room dedupes by hash, so one it has already costs a 200 and nothing else).
+ */
+export async function requeueLocal(roomId: string, hashes: readonly string[]): Promise<void> {
+  for (const hash of new Set(hashes)) {
+    const blob = await localAssets.getBlob(hash).catch(() => null);
+    const type = assetTypeOf(blob?.type);
+    if (blob && type) await queueUpload(roomId, hash, type);
+  }
+}
+
 /** Re-adds assets carried by a JSON export: each checked against its hash, then queued. */
 export async function importAssets(
   roomId: string,

@@ -14,6 +14,7 @@
  *        once another client uploads them (retry with backoff).
  *  [IM10] A view-only link shows images (through its own party), and a drop there adds nothing.
  */
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { beforeEach, describe, expect, test } from "vitest";
 import * as Y from "yjs";
@@ -322,4 +323,53 @@ describe("images", () => {
       (await fetchSnapshot(e2e.server.url, room)).filter((s) => s.type === "image"),
     ).toHaveLength(1);
   }, 90_000);
+
+  test("[IM11] exports carry images: PNG drawn untainted, SVG with a data: URL, JSON with the bytes, which an import re-uploads elsewhere", async () => {
+    const png = solidPng(90, 60, RED);
+    const hash = sha256Hex(png);
+    const { page, errors, room } = await openNewRoom("export");
+    await dropFile(page, png, "red.png", "image/png", 300, 200);
+    await waitForAsset(room, hash, png);
+    await waitForColor(page, 300, 200, RED, "the page paints the image");
+    const menuItem = async (p: Page, testId: string) => {
+      await p.getByTestId("main-menu").click();
+      await p.getByTestId(testId).click();
+    };
+    const download = async (p: Page, testId: string) => {
+      const [file] = await Promise.all([p.waitForEvent("download"), menuItem(p, testId)]);
+      return readFileSync(await file.path());
+    };
+    // A tainted canvas would throw in toDataURL and no file would come.
+    const pngOut = await download(page, "export-png");
+    expect([...pngOut.subarray(0, 4)]).toEqual([137, 80, 78, 71]);
+    const svg = (await download(page, "export-svg")).toString("utf8");
+    expect(svg).toContain(`href="data:image/png;base64,${png.toString("base64")}"`);
+    const json = JSON.parse((await download(page, "export-json")).toString("utf8")) as {
+      shapes: { type: string; asset?: string }[];
+      assets: Record<string, { type: string; data: string }>;
+    };
+    expect(json.shapes.find((s) => s.type === "image")?.asset).toBe(hash);
+    expect(json.assets[hash]).toEqual({ type: "image/png", data: png.toString("base64") });
+
+    const target = uniqueRoomId("images-import");
+    const { page: other, errors: otherErrors } = await e2e.session.newPage("importer");
+    await openRoom(other, `${e2e.server.url}/r/${target}`);
+    const [chooser] = await Promise.all([
+      other.waitForEvent("filechooser"),
+      menuItem(other, "import-json"),
+    ]);
+    await chooser.setFiles({
+      name: "board.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(json)),
+    });
+    const imported = await inSnapshot(
+      target,
+      (shapes) => shapes.find((s) => s.type === "image"),
+      "the imported image in the other room",
+    );
+    expect(imported.asset).toBe(hash);
+    await waitForAsset(target, hash, png);
+    expect([...errors.messages, ...otherErrors.messages]).toEqual([]);
+  }, 120_000);
 });
