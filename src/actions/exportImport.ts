@@ -2,6 +2,7 @@
  * Export and import JSON (images: exportImage.ts), pictures included as base64 by hash. The file
  * code loads on demand: nobody pays for it upfront.
  */
+import { loadImageCode } from "../assets/source";
 import { placeAt } from "../doc/transfer";
 import { defineAction } from "./types";
 
@@ -30,7 +31,7 @@ export const importJson = defineAction({
       }
       // The pictures first: their shapes then draw from this device's copy at once.
       if (parsed.assets) {
-        const { importAssets } = await import("../assets/insert");
+        const { importAssets } = await loadImageCode();
         await importAssets(ctx.roomId, parsed.assets);
       }
       const center = ctx.board()?.viewportCenter() ?? { x: 0, y: 0 };

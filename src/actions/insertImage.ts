@@ -3,7 +3,7 @@
  * (paste.ts hands them here). View-only links may not (viewerMay), so a viewer's drop is ignored
  * by the manager like any other edit. The image code loads on first use.
  */
-import { ALLOWED_ASSET_TYPES } from "../shared/assets";
+import { loadImageCode } from "../assets/source";
 import type { Point } from "../tools/geometry";
 import { isPlain } from "./keys";
 import { type ActionContext, defineAction } from "./types";
@@ -15,7 +15,7 @@ export interface ImageDrop {
 }
 
 export function addImageFiles(ctx: ActionContext, files: File[], at: Point | null): void {
-  void import("../assets/insert").then((m) => m.insertImages(ctx, files, at));
+  void loadImageCode().then((m) => m.insertImages(ctx, files, at));
 }
 
 function isImageDrop(value: unknown): value is ImageDrop {
@@ -33,16 +33,9 @@ export const insertImage = defineAction({
       addImageFiles(ctx, value.files, value.at ?? null);
       return true;
     }
-    // The picker must open inside the click or key press that asked for it.
-    const input = document.createElement("input");
-    input.type = "file";
-    input.accept = ALLOWED_ASSET_TYPES.join(",");
-    input.multiple = true;
-    input.addEventListener("change", () => {
-      const files = [...(input.files ?? [])];
-      if (files.length > 0) addImageFiles(ctx, files, ctx.board()?.viewportCenter() ?? null);
-    });
-    input.click();
+    // The room page loads this module up front, so the picker still opens within the click's
+    // user activation.
+    void loadImageCode().then((m) => m.pickImages(ctx));
     return true;
   },
 });

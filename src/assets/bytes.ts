@@ -4,8 +4,8 @@
  */
 import { assetTypeOf } from "../shared/assets";
 import type { Shape } from "../shared/schema";
+import { assetUrl } from "./loader";
 import { getAssetBlob } from "./localStore";
-import { assetUrl } from "./source";
 
 export async function assetBlob(hash: string): Promise<Blob | null> {
   const local = await getAssetBlob(hash).catch(() => null);

@@ -5,12 +5,14 @@
  */
 import type { ActionContext } from "../actions/types";
 import type { NewShape } from "../doc/shapeStore";
-import { type AssetType, assetTypeOf, sha256Hex } from "../shared/assets";
+import { ALLOWED_ASSET_TYPES, type AssetType, assetTypeOf, sha256Hex } from "../shared/assets";
 import { IMAGE_FIT_VIEWPORT } from "../shared/constants";
+import { parseShape } from "../shared/schema";
 import type { Point } from "../tools/geometry";
 import { ImageRejected, prepareImage } from "./downscale";
+import { source } from "./host";
+import { provideLocal } from "./loader";
 import { localAssets } from "./localStore";
-import { imageNotice, provideLocal } from "./source";
 import { queueUpload } from "./uploads";
 
 /** Keeps `blob` on this device and queues it for `roomId`; returns its hash. */
@@ -73,11 +75,15 @@ export async function insertImages(
       // Several files at once fan out a little, so none hides another completely.
       offset += 24 / zoom;
     } catch (e) {
-      imageNotice(e instanceof ImageRejected ? e.message : "This image could not be added.");
+      source().imageNotice(
+        e instanceof ImageRejected ? e.message : "This image could not be added.",
+      );
     }
   }
-  if (shapes.length === 0) return [];
-  const ids = ctx.store.create(shapes);
+  // What this tab writes must pass the same check every reader applies.
+  const valid = shapes.filter((s) => parseShape("new", { ...s, z: "a0" }) !== null);
+  if (valid.length === 0) return [];
+  const ids = ctx.store.create(valid);
   ctx.select(ids);
   ctx.setTool("select");
   return ids;
@@ -93,6 +99,19 @@ export async function requeueLocal(roomId: string, hashes: readonly string[]): P
     const type = assetTypeOf(blob?.type);
     if (blob && type) await queueUpload(roomId, hash, type);
   }
+}
+
+/** Opens the file picker; the chosen pictures land at the viewport's centre. */
+export function pickImages(ctx: ActionContext): void {
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = ALLOWED_ASSET_TYPES.join(",");
+  input.multiple = true;
+  input.addEventListener("change", () => {
+    const files = [...(input.files ?? [])];
+    if (files.length > 0) void insertImages(ctx, files, ctx.board()?.viewportCenter() ?? null);
+  });
+  input.click();
 }
 
 /** Re-adds assets carried by a JSON export: each checked against its hash, then queued. */

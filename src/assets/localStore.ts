@@ -1,10 +1,10 @@
 /**
- * This device's assets in IndexedDB (lib0/indexeddb, already here for y-indexeddb): the bytes
+ * This device's assets in IndexedDB: the bytes
  * by hash (one copy whatever the room), and the upload queue by room and hash. An image added
- * offline lives here until its room has it, across reloads. (lib0's get/put are typed for
- * plain values only, so Blobs and records go through its request-to-promise helper.)
+ * offline lives here until its room has it, across reloads. Plain IndexedDB with a two-line
+ * promise helper: sharing lib0's helpers with y-indexeddb would split them out of the main
+ * bundle into a chunk of their own, costing every visitor more than these lines.
  */
-import * as idb from "lib0/indexeddb";
 import type { AssetStore, PendingUpload } from "./queue";
 
 const DB_NAME = "sketchroom-assets";
@@ -13,42 +13,55 @@ const UPLOADS = "uploads";
 
 let dbPromise: Promise<IDBDatabase> | null = null;
 
+function done<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
 function db(): Promise<IDBDatabase> {
-  dbPromise ??= idb.openDB(DB_NAME, (d) =>
-    idb.createStores(d, [[BLOBS], [UPLOADS, { keyPath: ["roomId", "hash"] }]]),
-  );
+  if (!dbPromise) {
+    const open = indexedDB.open(DB_NAME, 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore(BLOBS);
+      open.result.createObjectStore(UPLOADS, { keyPath: ["roomId", "hash"] });
+    };
+    dbPromise = done(open);
+  }
   return dbPromise;
 }
 
+async function store(
+  name: string,
+  mode: IDBTransactionMode = "readwrite",
+): Promise<IDBObjectStore> {
+  return (await db()).transaction(name, mode).objectStore(name);
+}
+
 export async function getAssetBlob(hash: string): Promise<Blob | null> {
-  const [blobs] = idb.transact(await db(), [BLOBS], "readonly");
-  const value: unknown = await idb.rtop((blobs as IDBObjectStore).get(hash));
+  const value: unknown = await done((await store(BLOBS, "readonly")).get(hash));
   return value instanceof Blob ? value : null;
 }
 
 export const localAssets: AssetStore = {
   getBlob: getAssetBlob,
   async putBlob(hash, blob) {
-    const [blobs] = idb.transact(await db(), [BLOBS]);
-    await idb.rtop((blobs as IDBObjectStore).put(blob, hash));
+    await done((await store(BLOBS)).put(blob, hash));
   },
   async pending(roomId) {
-    const [uploads] = idb.transact(await db(), [UPLOADS], "readonly");
-    const range = idb.createIDBKeyRangeBound([roomId, ""], [roomId, "\uffff"], false, false);
-    return (await idb.getAll(uploads as IDBObjectStore, range)) as PendingUpload[];
+    const range = IDBKeyRange.bound([roomId, ""], [roomId, "\uffff"]);
+    return (await done((await store(UPLOADS, "readonly")).getAll(range))) as PendingUpload[];
   },
   async enqueue(item) {
-    const [uploads] = idb.transact(await db(), [UPLOADS]);
-    await idb.rtop((uploads as IDBObjectStore).put(item));
+    await done((await store(UPLOADS)).put(item));
   },
   async remove(roomId, hash) {
-    const [uploads] = idb.transact(await db(), [UPLOADS]);
-    await idb.del(uploads as IDBObjectStore, [roomId, hash]);
+    await done((await store(UPLOADS)).delete([roomId, hash]));
   },
   async fail(roomId, hash, error) {
-    const [uploads] = idb.transact(await db(), [UPLOADS]);
-    const store = uploads as IDBObjectStore;
-    const item = (await idb.rtop(store.get([roomId, hash]))) as PendingUpload | undefined;
-    if (item) await idb.rtop(store.put({ ...item, state: "failed", error }));
+    const uploads = await store(UPLOADS);
+    const item = (await done(uploads.get([roomId, hash]))) as PendingUpload | undefined;
+    if (item) await done(uploads.put({ ...item, state: "failed", error }));
   },
 };

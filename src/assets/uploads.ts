@@ -1,13 +1,14 @@
 /**
  * The browser side of the upload queue: one Uploader per open room, over IndexedDB and fetch,
- * draining whenever the room's connection is up (queue rules IM1–IM4 in queue.ts). Loaded on
- * demand by the room page.
+ * draining whenever the room's connection is up (queue rules IM1–IM4 in queue.ts).
+ * Loaded on demand by the room page.
  */
 import type { RoomClient } from "../net/types";
 import type { AssetType } from "../shared/assets";
+import { source } from "./host";
+import { assetPath, retryDelay, retryMissing } from "./loader";
 import { localAssets } from "./localStore";
 import { classifyPut, type PutOutcome, Uploader } from "./queue";
-import { assetPath, imageNotice, retryDelay, retryMissing } from "./source";
 
 let current: { roomId: string; uploader: Uploader } | null = null;
 
@@ -29,14 +30,23 @@ async function put(roomId: string, hash: string, type: AssetType, blob: Blob): P
   }
 }
 
-/** Starts draining `client`'s room's queue while it is connected; returns a stop function. */
-export function startUploads(client: RoomClient): () => void {
+/**
+ * An open room's images: missing ones retried when the connection comes back, and for an
+ * editor, the room's upload queue drained while connected. Returns a stop function.
+ */
+export function startImages(client: RoomClient): () => void {
+  if (client.party !== "main") {
+    // A view link uploads nothing.
+    return client.onStatus((s) => {
+      if (s.state === "connected") retryMissing();
+    });
+  }
   const roomId = client.roomId;
   const uploader = new Uploader({
     roomId,
     store: localAssets,
     put: (hash, type, blob) => put(roomId, hash, type, blob),
-    onRefused: (_hash, message) => imageNotice(message),
+    onRefused: (_hash, message) => source().imageNotice(message),
     retryDelay,
   });
   current = { roomId, uploader };

@@ -4,7 +4,6 @@
  */
 import "konva/lib/shapes/Arrow";
 import "konva/lib/shapes/Ellipse";
-import "konva/lib/shapes/Image";
 import "konva/lib/shapes/Line";
 import "konva/lib/shapes/Rect";
 import "konva/lib/shapes/Text";
@@ -14,7 +13,6 @@ export {
   Arrow,
   Ellipse,
   Group,
-  Image,
   Layer,
   Line,
   Rect,
