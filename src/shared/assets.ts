@@ -27,8 +27,8 @@ export function assetTypeOf(contentType: string | null | undefined): AssetType |
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  // A copy into a plain ArrayBuffer: digest() refuses views over shared memory.
-  const digest = await crypto.subtle.digest("SHA-256", bytes.slice().buffer as ArrayBuffer);
+  // The view itself, not its buffer (which may hold more); no copy of a 4 MiB image.
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   let hex = "";
   for (const b of new Uint8Array(digest)) hex += b.toString(16).padStart(2, "0");
   return hex;
