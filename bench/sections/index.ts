@@ -5,6 +5,7 @@
 import type { Section } from "../lib/section";
 import { bindingsSection } from "./bindings";
 import { bundleSection } from "./bundle";
+import { imagesSection } from "./images";
 import { joinSection } from "./join";
 import { memorySection } from "./memory";
 import { presenceSection } from "./presence";
@@ -29,4 +30,5 @@ export const SECTIONS: readonly Section[] = [
   transportSection,
   resilienceSection,
   scaleSection,
+  imagesSection,
 ];
