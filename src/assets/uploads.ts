@@ -35,11 +35,16 @@ async function put(roomId: string, hash: string, type: AssetType, blob: Blob): P
  * editor, the room's upload queue drained while connected. Returns a stop function.
  */
 export function startImages(client: RoomClient): () => void {
+  // Peers' images that were missing may have arrived while this tab was away: retry them when
+  // the connection comes back (not on every status change: "saved" flips with each edit).
+  let wasConnected = client.getStatus().state === "connected";
+  const retryOnReconnect = (connected: boolean) => {
+    if (connected && !wasConnected) retryMissing();
+    wasConnected = connected;
+  };
   if (client.party !== "main") {
     // A view link uploads nothing.
-    return client.onStatus((s) => {
-      if (s.state === "connected") retryMissing();
-    });
+    return client.onStatus((s) => retryOnReconnect(s.state === "connected"));
   }
   const roomId = client.roomId;
   const uploader = new Uploader({
@@ -53,8 +58,7 @@ export function startImages(client: RoomClient): () => void {
   const apply = () => {
     const status = client.getStatus();
     uploader.setConnected(status.state === "connected" && !status.readOnly);
-    // Peers' images that were missing may have arrived while this tab was away.
-    if (status.state === "connected") retryMissing();
+    retryOnReconnect(status.state === "connected");
   };
   apply();
   const off = client.onStatus(apply);

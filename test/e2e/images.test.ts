@@ -247,6 +247,10 @@ describe("images", () => {
     const png = solidPng(200, 120, GREEN);
     const hash = sha256Hex(png);
     const { page, errors, room } = await openNewRoom("missing");
+    let misses = 0;
+    page.on("response", (r) => {
+      if (r.url().endsWith(`/assets/${hash}`) && r.status() === 404) misses++;
+    });
     // Another client writes the shape but has not uploaded the bytes (still offline, say).
     const peer = await connectPeer(e2e.server.wsUrl, room);
     try {
@@ -274,6 +278,8 @@ describe("images", () => {
         [0xf1, 0xf3, 0xf5, 255],
         "the page paints the placeholder",
       );
+      // The page has asked the room and been told "not yet": what follows can only be a retry.
+      await waitFor(() => misses > 0, { message: "the page's GET of the asset answered 404" });
       expect(await assetBytes(room, hash)).toBeNull();
 
       const res = await fetch(`${e2e.server.url}/parties/main/${room}/assets/${hash}`, {
