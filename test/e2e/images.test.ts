@@ -220,6 +220,12 @@ describe("images", () => {
     const room = uniqueRoomId("images-offline");
     const a = await secondPage(room, "offline-a");
     const b = await secondPage(room, "offline-b");
+    // The page loads its image code as the room opens; a user offline later relies on that.
+    await waitFor(() =>
+      a.evaluate(() =>
+        performance.getEntriesByType("resource").some((e) => /\/lazy-[^/]*\.js$/.test(e.name)),
+      ),
+    );
     await e2e.server.kill();
     await waitFor(
       async () => (await a.locator(STATUS).getAttribute("data-state")) !== "connected",
