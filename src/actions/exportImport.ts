@@ -31,8 +31,9 @@ export const importJson = defineAction({
       }
       // The pictures first: their shapes then draw from this device's copy at once.
       if (parsed.assets) {
-        const { importAssets } = await loadImageCode();
-        await importAssets(ctx.roomId, parsed.assets);
+        // Offline before the image code ever loaded: the shapes come in, their pictures do not.
+        const code = await loadImageCode().catch(() => null);
+        await code?.importAssets(ctx.roomId, parsed.assets);
       }
       const center = ctx.board()?.viewportCenter() ?? { x: 0, y: 0 };
       ctx.select(ctx.store.create(placeAt(parsed.shapes, center.x, center.y)));

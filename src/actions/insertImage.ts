@@ -3,7 +3,7 @@
  * (paste.ts hands them here). View-only links may not (viewerMay), so a viewer's drop is ignored
  * by the manager like any other edit. The image code loads on first use.
  */
-import { loadImageCode } from "../assets/source";
+import { withImageCode } from "../assets/source";
 import type { Point } from "../tools/geometry";
 import { isPlain } from "./keys";
 import { type ActionContext, defineAction } from "./types";
@@ -15,7 +15,7 @@ export interface ImageDrop {
 }
 
 export function addImageFiles(ctx: ActionContext, files: File[], at: Point | null): void {
-  void loadImageCode().then((m) => m.insertImages(ctx, files, at));
+  withImageCode((m) => m.insertImages(ctx, files, at));
 }
 
 function isImageDrop(value: unknown): value is ImageDrop {
@@ -35,7 +35,7 @@ export const insertImage = defineAction({
     }
     // The room page loads this module up front, so the picker still opens within the click's
     // user activation.
-    void loadImageCode().then((m) => m.pickImages(ctx));
+    withImageCode((m) => m.pickImages(ctx));
     return true;
   },
 });

@@ -1,4 +1,4 @@
-import { imageFiles, loadImageCode } from "../assets/source";
+import { imageFiles, withImageCode } from "../assets/source";
 import { membershipPatches, regroupCopies } from "../doc/diagram";
 import { parseShapesJson, placeAt } from "../doc/transfer";
 import { MAX_TEXT_LENGTH, PASTE_FALLBACK_MS } from "../shared/constants";
@@ -33,7 +33,7 @@ export function pasteText(ctx: ActionContext, text: string | null): void {
     ctx.setTool("select");
     const assets = copies.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : []));
     if (assets.length > 0) {
-      void loadImageCode().then((m) => m.requeueLocal(ctx.roomId, assets));
+      withImageCode((m) => m.requeueLocal(ctx.roomId, assets));
     }
     return;
   }

@@ -4,6 +4,8 @@
  * asks for, without React: the on-demand chunk shares it, and sharing React would split it out
  * of the main bundle); the fetching, decoding and retrying live in loader.ts.
  */
+import { IMAGE_RETRY_MAX_MS } from "../shared/constants";
+
 export type AssetState = "loading" | "ready" | "missing";
 
 export interface AssetEntry {
@@ -45,7 +47,7 @@ export function entryFor(hash: string, load = true): AssetEntry {
     entry = { ...view, listeners: new Set(), attempts: 0, timer: null, view };
     entries.set(hash, entry);
     const created = entry;
-    if (load) void loadImageCode().then((m) => m.loadAsset(hash, created));
+    if (load) startLoad(hash, created);
   }
   return entry;
 }
@@ -75,6 +77,24 @@ export function imageNotice(message: string): void {
 export function onImageNotice(listener: (message: string) => void): () => void {
   noticeListeners.add(listener);
   return () => noticeListeners.delete(listener);
+}
+
+/** Loads `hash` through the image code; if that code cannot be fetched (offline), tries again later. */
+function startLoad(hash: string, entry: AssetEntry): void {
+  loadImageCode().then(
+    (m) => m.loadAsset(hash, entry),
+    () => {
+      setAssetState(entry, "missing", null);
+      entry.timer = setTimeout(() => startLoad(hash, entry), IMAGE_RETRY_MAX_MS);
+    },
+  );
+}
+
+/** Runs `use` with the image code, or tells the user it cannot be had right now (offline). */
+export function withImageCode(use: (code: typeof import("./lazy")) => unknown): void {
+  loadImageCode()
+    .then(use)
+    .catch(() => imageNotice("Images are unavailable until the connection is back."));
 }
 
 /** What the on-demand image code uses from this module, handed over instead of imported. */

@@ -4,7 +4,7 @@
  */
 import { type RefObject, useEffect } from "react";
 import type { RoomActions } from "../actions";
-import { configureAssets, imageFiles, loadImageCode } from "../assets/source";
+import { configureAssets, imageFiles, loadImageCode, withImageCode } from "../assets/source";
 import type { BoardHandle } from "../canvas/Board";
 import type { RoomClient } from "../net/types";
 
@@ -17,8 +17,25 @@ export function useImageWiring(
   useEffect(() => {
     let stop: (() => void) | null = null;
     let cancelled = false;
-    void loadImageCode().then((m) => {
-      if (!cancelled) stop = m.startImages(client);
+    let loading = false;
+    // The room may be unreachable as it opens (a reload while offline, with no copy of the
+    // image code yet): then try again each time the connection comes back.
+    const start = () => {
+      if (stop || loading || cancelled) return;
+      loading = true;
+      loadImageCode().then(
+        (m) => {
+          loading = false;
+          if (!cancelled) stop = m.startImages(client);
+        },
+        () => {
+          loading = false;
+        },
+      );
+    };
+    start();
+    const offStatus = client.onStatus((s) => {
+      if (s.state === "connected") start();
     });
     // Files dragged over the canvas: without preventDefault the browser would open the file in
     // place of the board. The files are read now: a drop's data is gone once the event ends.
@@ -30,12 +47,13 @@ export function useImageWiring(
       const files = imageFiles(e.dataTransfer);
       const box = canvas.getBoundingClientRect();
       const at = { x: e.clientX - box.left, y: e.clientY - box.top };
-      void loadImageCode().then((m) => m.dropImages(actions, boardRef, files, at));
+      withImageCode((m) => m.dropImages(actions, boardRef, files, at));
     };
     window.addEventListener("dragover", onDrag);
     window.addEventListener("drop", onDrag);
     return () => {
       cancelled = true;
+      offStatus();
       stop?.();
       window.removeEventListener("dragover", onDrag);
       window.removeEventListener("drop", onDrag);
