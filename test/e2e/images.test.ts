@@ -13,6 +13,10 @@
  *  [IM9] An image whose bytes the room does not have yet shows a placeholder, then the picture
  *        once another client uploads them (retry with backoff).
  *  [IM10] A view-only link shows images (through its own party), and a drop there adds nothing.
+ *  [IM11] Exports carry images: PNG untainted, SVG with data: URLs, JSON with the bytes, which
+ *         an import into another room uploads there.
+ *  [IM12] A picture of a type the room refuses, or a GIF over the cap, is refused on the device
+ *         with a notice; no shape, no upload.
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -384,4 +388,28 @@ describe("images", () => {
     await waitForAsset(target, hash, png);
     expect([...errors.messages, ...otherErrors.messages]).toEqual([]);
   }, 120_000);
+
+  test("[IM12] a picture that cannot be added (type, size) is refused on the device with a notice, and nothing is written", async () => {
+    const { page, errors, room } = await openNewRoom("refused");
+    const notice = page.getByTestId("notice");
+    await pasteFile(page, Buffer.from("BM not really a bitmap"), "x.bmp", "image/bmp");
+    await waitFor(
+      async () => /PNG, JPEG, GIF, WebP or SVG/.test((await notice.textContent()) ?? ""),
+      {
+        message: "a notice names the types a room accepts",
+      },
+    );
+    // A GIF is never re-encoded: over the cap it is refused before any upload.
+    const gif = Buffer.concat([Buffer.from("GIF89a"), Buffer.alloc(4 * 1024 * 1024 + 10, 7)]);
+    await pasteFile(page, gif, "huge.gif", "image/gif");
+    await waitFor(async () => /most a room stores/.test((await notice.textContent()) ?? ""), {
+      message: "a notice says the GIF is too large",
+    });
+    expect((await shapesIn(page)).filter((s) => s.type === "image")).toEqual([]);
+    const listed = (await (
+      await fetch(`${e2e.server.url}/parties/main/${room}/assets`)
+    ).json()) as { assets: unknown[] };
+    expect(listed.assets).toEqual([]);
+    expect(errors.messages).toEqual([]);
+  }, 60_000);
 });
