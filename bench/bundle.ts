@@ -39,7 +39,11 @@ async function initialSize(
   });
   const meta: Metafile = result.metafile;
   const outputs = meta.outputs;
-  const entryOut = Object.keys(outputs).find((k) => outputs[k]!.entryPoint && k.endsWith(".js"))!;
+  // Chunks loaded by import() are entry points too: pick the one built from `entry` itself.
+  const js = Object.keys(outputs).filter((k) => k.endsWith(".js"));
+  const entryOut =
+    js.find((k) => typeof entry === "string" && outputs[k]!.entryPoint === entry) ??
+    js.find((k) => outputs[k]!.entryPoint)!;
   // Follow static imports only: dynamic import() chunks load on demand.
   const initial = new Set<string>();
   const visit = (file: string) => {

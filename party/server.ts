@@ -85,6 +85,9 @@ export default class SketchroomServer implements Party.Server {
       party.storage as unknown as ListableStorage,
       positiveNumber(party.env.MAX_ROOM_ASSET_BYTES),
     );
+    // The image benchmark's baseline uploads a photo without downscaling: `MAX_ASSET_BYTES`.
+    this.assets.maxAssetBytes =
+      positiveNumber(party.env.MAX_ASSET_BYTES) ?? this.assets.maxAssetBytes;
     // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
     // …and today's coalesced relay without interest management with `PRESENCE_MAX_PEERS=all`.

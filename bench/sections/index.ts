@@ -6,6 +6,7 @@ import type { Section } from "../lib/section";
 import { bindingsSection } from "./bindings";
 import { bundleSection } from "./bundle";
 import { historySection } from "./history";
+import { imagesSection } from "./images";
 import { joinSection } from "./join";
 import { memorySection } from "./memory";
 import { presenceSection } from "./presence";
@@ -31,4 +32,5 @@ export const SECTIONS: readonly Section[] = [
   resilienceSection,
   scaleSection,
   historySection,
+  imagesSection,
 ];

@@ -2,6 +2,7 @@
  * Export one frame alone: PNG of its area as drawn, or SVG of the frame and its children. Run
  * from the main menu while exactly one frame is selected.
  */
+import { loadImageCode } from "../assets/source";
 import { frameWithChildren } from "../doc/diagram";
 import type { Shape } from "../shared/schema";
 import { type ActionContext, defineAction } from "./types";
@@ -36,9 +37,13 @@ export const exportFrameSvg = defineAction({
     const frame = selectedFrame(ctx);
     if (!frame) return false;
     const shapes = frameWithChildren(ctx.shapes(), frame.id);
-    void Promise.all([import("../export/svg"), import("../ui/exportFrame")]).then(
-      ([{ shapesToSvg }, { exportFrameSvg }]) =>
-        exportFrameSvg(shapesToSvg(shapes), frame.name ?? "Frame", ctx.roomId),
+    void Promise.all([import("../export/svg"), import("../ui/exportFrame"), loadImageCode()]).then(
+      async ([{ shapesToSvg }, { exportFrameSvg }, { svgImages }]) =>
+        exportFrameSvg(
+          shapesToSvg(shapes, { images: await svgImages(shapes) }),
+          frame.name ?? "Frame",
+          ctx.roomId,
+        ),
     );
     return true;
   },

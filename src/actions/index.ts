@@ -15,6 +15,7 @@ import { copyAsPng, copyAsSvg, exportPng, exportSvg } from "./exportImage";
 import { exportJson, importJson } from "./exportImport";
 import { group, toggleLock, ungroup } from "./groups";
 import { history, restoreCheckpoint } from "./history";
+import { insertImage } from "./insertImage";
 import { ActionManager } from "./manager";
 import { nudge } from "./nudge";
 import { panHold } from "./panHold";
@@ -76,6 +77,7 @@ export const ALL_ACTIONS = [
   summonEveryone,
   history,
   restoreCheckpoint,
+  insertImage,
 ] as const;
 
 export type ActionName = (typeof ALL_ACTIONS)[number]["name"];

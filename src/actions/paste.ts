@@ -1,7 +1,9 @@
+import { imageFiles, withImageCode } from "../assets/source";
 import { membershipPatches, regroupCopies } from "../doc/diagram";
 import { parseShapesJson, placeAt } from "../doc/transfer";
 import { MAX_TEXT_LENGTH, PASTE_FALLBACK_MS } from "../shared/constants";
 import { newTextShape } from "../tools/shapeFactory";
+import { addImageFiles } from "./insertImage";
 import { isMod } from "./keys";
 import { type ActionContext, defineAction } from "./types";
 
@@ -29,6 +31,10 @@ export function pasteText(ctx: ActionContext, text: string | null): void {
     });
     ctx.select(ids);
     ctx.setTool("select");
+    const assets = copies.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : []));
+    if (assets.length > 0) {
+      withImageCode((m) => m.requeueLocal(ctx.roomId, assets));
+    }
     return;
   }
   if (text && !parsed && text.trim()) {
@@ -48,6 +54,13 @@ export const paste = defineAction({
     if (clipboard) {
       ctx.clipboard.pasteEvents++;
       clipboard.preventDefault();
+      // A screenshot or copied image file: added as an image where the pointer is.
+      const images = imageFiles(clipboard.clipboardData);
+      if (images.length > 0) {
+        const board = ctx.board();
+        addImageFiles(ctx, images, board?.lastPointer() ?? board?.viewportCenter() ?? null);
+        return;
+      }
       pasteText(ctx, clipboard.clipboardData?.getData("text/plain") || ctx.clipboard.text);
       return;
     }

@@ -31,7 +31,7 @@ export interface KeyInput {
 
 /** The browser's copy or paste event, as far as actions use it. */
 export interface ClipboardInput {
-  clipboardData: Pick<DataTransfer, "getData" | "setData"> | null;
+  clipboardData: (Pick<DataTransfer, "getData" | "setData"> & { files?: FileList }) | null;
   target: EventTarget | null;
   preventDefault(): void;
 }

@@ -6,6 +6,7 @@ import { memo } from "react";
 import { polylineMidpoint } from "../shared/binding";
 import type { Shape } from "../shared/schema";
 import { STICKY_LINE_HEIGHT, TEXT_LINE_HEIGHT } from "../tools/shapeFactory";
+import { ImageBody } from "./ImageNode";
 import { Arrow, Ellipse, Group, Line, Rect, Text } from "./konva";
 import { NAIVE_RENDER } from "./renderMode";
 import {
@@ -249,6 +250,8 @@ function ShapeBody({ shape, editing }: Props) {
           />
         </>
       );
+    case "image":
+      return <ImageBody shape={shape} />;
     default: {
       const never: never = shape.type;
       return never;

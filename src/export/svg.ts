@@ -24,6 +24,8 @@ export interface SvgOptions {
   padding?: number;
   /** Width of `text` at `fontSize` px (the browser passes a canvas measure; Node uses an estimate). */
   measure?: (text: string, fontSize: number) => number;
+  /** Image bytes as `data:` URLs by asset hash; an image not in it is drawn as its placeholder. */
+  images?: ReadonlyMap<string, string>;
 }
 
 export const SVG_FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif";
@@ -144,7 +146,24 @@ function arrowHead(shape: Shape): string {
   return `<polygon points="${n(x2)},${n(y2)} ${n(left.x)},${n(left.y)} ${n(right.x)},${n(right.y)}" fill="${shape.stroke}"/>`;
 }
 
-function body(shape: Shape, measure: SvgOptions["measure"] & {}): string {
+/** A data: URL is the only href an image gets: a standalone file must not fetch anything. */
+const DATA_URL = /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/;
+
+function image(shape: Shape, images: SvgOptions["images"]): string {
+  const { width: w, height: h } = shape;
+  const href = shape.asset ? images?.get(shape.asset) : undefined;
+  const alt = shape.alt ? `<title>${escapeXml(shape.alt)}</title>` : "";
+  if (href && DATA_URL.test(href)) {
+    return `<image width="${n(w)}" height="${n(h)}" preserveAspectRatio="none" href="${href}">${alt}</image>`;
+  }
+  return `<rect width="${n(w)}" height="${n(h)}" fill="#f1f3f5" stroke="#adb5bd" stroke-dasharray="6 4">${alt}</rect>`;
+}
+
+function body(
+  shape: Shape,
+  measure: SvgOptions["measure"] & {},
+  images: SvgOptions["images"],
+): string {
   const stroke = `stroke="${shape.stroke}" stroke-width="${n(shape.strokeWidth)}"${dashArray(shape)}`;
   const fill = `fill="${shape.fill === "transparent" ? "none" : shape.fill}"`;
   const { width: w, height: h } = shape;
@@ -192,6 +211,8 @@ function body(shape: Shape, measure: SvgOptions["measure"] & {}): string {
           fill: "#666666",
         },
       )}`;
+    case "image":
+      return image(shape, images);
     default: {
       const never: never = shape.type;
       return never;
@@ -227,7 +248,7 @@ export function shapesToSvg(shapes: readonly Shape[], options: SvgOptions = {}):
     const opacity = s.opacity !== undefined && s.opacity !== 1 ? ` opacity="${n(s.opacity)}"` : "";
     const rotate = s.rotation !== 0 ? ` rotate(${n(s.rotation)})` : "";
     parts.push(
-      `<g data-id="${escapeXml(s.id)}" transform="translate(${n(s.x)} ${n(s.y)})${rotate}"${opacity}>${body(s, measure)}${label(s, measure)}</g>`,
+      `<g data-id="${escapeXml(s.id)}" transform="translate(${n(s.x)} ${n(s.y)})${rotate}"${opacity}>${body(s, measure, options.images)}${label(s, measure)}</g>`,
     );
   }
   parts.push("</svg>");

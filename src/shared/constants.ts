@@ -299,3 +299,22 @@ export const CHECKPOINT_INDEX_MAX_BYTES = 112 * 1024;
 export const CHECKPOINT_MAX_PRESENT = 16;
 /** characters. A longer name is cut to this in a checkpoint's `present` list. */
 export const CHECKPOINT_MAX_NAME_CHARS = 48;
+
+// ---- Images on the client (docs/limits.md "Images") --------------------------------------------------------
+
+/** Characters. An image's `alt` text: a caption, not a document. */
+export const MAX_ALT_LENGTH = 200;
+/** px. The client downscales a picture whose longest edge is longer (a 4K screen's half-width is ~1900). */
+export const IMAGE_MAX_EDGE_PX = 2048;
+/** 0–1. Quality of the client's WebP/JPEG re-encode: photos stay sharp at a fifth of the bytes. */
+export const IMAGE_ENCODE_QUALITY = 0.85;
+/** 0–1. A new image is scaled to fit within this share of the viewport's width and height. */
+export const IMAGE_FIT_VIEWPORT = 0.5;
+/**
+ * ms. First retry of an image that failed to load or upload, doubling up to the ceiling below.
+ * Short: a peer's new image usually arrives while its upload is still in flight, so the first
+ * miss is followed by the bytes a few hundred ms later (bench/images.ts: 1 s here cost 1 s).
+ */
+export const IMAGE_RETRY_MIN_MS = 250;
+/** ms. Retry ceiling: an image uploaded by someone else shows within this long of arriving. */
+export const IMAGE_RETRY_MAX_MS = 8_000;

@@ -5,7 +5,14 @@
  * `checkShape`, so the two sides can never disagree about what is valid.
  */
 import * as v from "valibot";
-import { MAX_COORDINATE, MAX_POINTS, MAX_SHAPE_ID_LENGTH, MAX_TEXT_LENGTH } from "./constants";
+import { ALLOWED_ASSET_TYPES, ASSET_HASH_PATTERN, type AssetType } from "./assets";
+import {
+  MAX_ALT_LENGTH,
+  MAX_COORDINATE,
+  MAX_POINTS,
+  MAX_SHAPE_ID_LENGTH,
+  MAX_TEXT_LENGTH,
+} from "./constants";
 
 export const SHAPE_TYPES = [
   "rect",
@@ -18,6 +25,7 @@ export const SHAPE_TYPES = [
   "text",
   "sticky",
   "frame",
+  "image",
 ] as const;
 export type ShapeType = (typeof SHAPE_TYPES)[number];
 
@@ -29,6 +37,7 @@ export const BOX_TYPES: ReadonlySet<ShapeType> = new Set([
   "text",
   "sticky",
   "frame",
+  "image",
 ]);
 export const POINT_TYPES: ReadonlySet<ShapeType> = new Set(["line", "arrow", "pen"]);
 export const TEXT_TYPES: ReadonlySet<ShapeType> = new Set(["text", "sticky"]);
@@ -50,6 +59,7 @@ export const BINDABLE_TYPES: ReadonlySet<ShapeType> = new Set([
   "text",
   "sticky",
   "frame",
+  "image",
 ]);
 /** Lines and arrows: their ends may bind to shapes (`startId`, `endId`). */
 export const CONNECTOR_TYPES: ReadonlySet<ShapeType> = new Set(["line", "arrow"]);
@@ -123,6 +133,12 @@ export interface Shape {
   frameId?: string;
   /** A frame's title. */
   name?: string;
+  /** Image only, and required there: the SHA-256 (lowercase hex) of the bytes the room serves. */
+  asset?: string;
+  /** Image only: the content-type of the asset. */
+  mime?: AssetType;
+  /** Image only: a text alternative (≤ MAX_ALT_LENGTH characters). */
+  alt?: string;
 }
 
 /** The optional diagramming keys, in the order readers list them. */
@@ -138,6 +154,9 @@ export const OPTIONAL_KEYS = [
   "groupId",
   "frameId",
   "name",
+  "asset",
+  "mime",
+  "alt",
 ] as const satisfies readonly (keyof Shape)[];
 
 const finite = v.pipe(v.number(), v.finite());
@@ -152,6 +171,7 @@ const z = v.pipe(v.string(), v.regex(Z_PATTERN));
 const dash = v.picklist(DASH_STYLES);
 const opacity = v.pipe(finite, v.minValue(MIN_OPACITY), v.maxValue(1));
 const shapeId = v.pipe(v.string(), v.regex(SHAPE_ID_PATTERN));
+const assetHash = v.pipe(v.string(), v.regex(ASSET_HASH_PATTERN));
 const unit = v.pipe(finite, v.minValue(0), v.maxValue(1));
 const anchor = v.object({ x: unit, y: unit });
 const pointList = v.pipe(
@@ -268,6 +288,13 @@ export function checkShape(id: string, raw: unknown): CheckResult {
       return { status: "remove", problems: ["invalid points"] };
     }
   }
+  if (t === "image") {
+    // Without its asset an image is nothing to draw: unfixable, like a line without points.
+    // Whether the bytes exist is not checked: they may still be uploading from an offline client.
+    const parsed = v.safeParse(assetHash, r.asset);
+    if (!parsed.success) return { status: "remove", problems: ["invalid asset"] };
+    shape.asset = parsed.output;
+  }
   readOptionalKeys(t, r, shape, patch, problems);
   if (problems.length === 0) return { status: "valid", shape };
   return { status: "repair", shape, patch, problems };
@@ -320,6 +347,12 @@ function readOptionalKeys(
   if (t === "frame") {
     const n = cut("name", MAX_NAME_LENGTH);
     if (n !== undefined) shape.name = n;
+  }
+  if (t === "image") {
+    const m = optional("mime", v.picklist(ALLOWED_ASSET_TYPES));
+    if (m !== undefined) shape.mime = m;
+    const a = cut("alt", MAX_ALT_LENGTH);
+    if (a) shape.alt = a;
   }
   if (CONNECTOR_TYPES.has(t)) {
     for (const end of ["start", "end"] as const) {

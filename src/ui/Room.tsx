@@ -32,6 +32,7 @@ import { StatusBadge } from "./StatusBadge";
 import { StylePanel } from "./StylePanel";
 import { Toolbar } from "./Toolbar";
 import { UserBadge } from "./UserBadge";
+import { useImageWiring } from "./useImageWiring";
 import { useNotice } from "./useNotice";
 import { usePresenceWiring } from "./usePresenceWiring";
 import { useRoomActions } from "./useRoomActions";
@@ -79,6 +80,7 @@ export function Room({
     summon,
   });
   useAutomationHook(client, boardRef, selection);
+  useImageWiring(client, actions, boardRef);
 
   // Shapes someone else is dragging right now are drawn where they are, not where they were.
   const displayShapes = useMemo(() => applyPreviews(shapes, peers), [shapes, peers]);

@@ -31,6 +31,18 @@ export function Toolbar({ tool, actions }: Props) {
           </button>
         );
       })}
+      <button
+        type="button"
+        className="tool"
+        data-testid="insert-image"
+        title="Insert image — I (or paste, or drop a file)"
+        aria-label="Insert image"
+        disabled={!actions.canRun("insert-image")}
+        onClick={() => actions.run("insert-image")}
+      >
+        {ICONS.image}
+        <span className="tool-key">I</span>
+      </button>
     </div>
   );
 }

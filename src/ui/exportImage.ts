@@ -4,6 +4,7 @@
  * import(), like the JSON export.
  */
 import type Konva from "konva";
+import { svgImages } from "../assets/bytes";
 import { SHAPE_NAME } from "../canvas/ShapeNode";
 import { FONT_FAMILY } from "../canvas/shapeMetrics";
 import { type ExportOptions, exportBounds, paintedBounds } from "../export/scope";
@@ -75,8 +76,15 @@ function canvasMeasure(): (text: string, fontSize: number) => number {
   };
 }
 
-export function renderSvg(targets: readonly Shape[], background: boolean): string {
-  return shapesToSvg(targets, { background, padding: EXPORT_PADDING, measure: canvasMeasure() });
+/** The SVG of `targets`, images embedded as data: URLs so the file stands alone. */
+export async function renderSvg(targets: readonly Shape[], background: boolean): Promise<string> {
+  const images = await svgImages(targets);
+  return shapesToSvg(targets, {
+    background,
+    padding: EXPORT_PADDING,
+    measure: canvasMeasure(),
+    images,
+  });
 }
 
 export function downloadPng(
@@ -91,13 +99,15 @@ export function downloadPng(
   return true;
 }
 
-export function downloadSvg(
+export async function downloadSvg(
   targets: readonly Shape[],
   options: ExportOptions,
   roomId: string,
-): boolean {
+): Promise<boolean> {
   if (targets.length === 0) return false;
-  const blob = new Blob([renderSvg(targets, options.background)], { type: "image/svg+xml" });
+  const blob = new Blob([await renderSvg(targets, options.background)], {
+    type: "image/svg+xml",
+  });
   const url = URL.createObjectURL(blob);
   download(url, fileName(roomId, "svg"));
   // The download has read the blob long before this.
@@ -127,16 +137,16 @@ export async function copyPng(
  */
 export async function copySvg(targets: readonly Shape[], options: ExportOptions): Promise<boolean> {
   if (targets.length === 0) return false;
+  // Promised blobs: the write starts inside the click (Safari) while images are still read.
   const svg = renderSvg(targets, options.background);
+  const as = (type: string) => svg.then((text) => new Blob([text], { type }));
   const item = ClipboardItem as unknown as { supports?: (type: string) => boolean };
-  const items: Record<string, Blob> = { "text/plain": new Blob([svg], { type: "text/plain" }) };
-  if (item.supports?.("image/svg+xml")) {
-    items["image/svg+xml"] = new Blob([svg], { type: "image/svg+xml" });
-  }
+  const items: Record<string, Promise<Blob>> = { "text/plain": as("text/plain") };
+  if (item.supports?.("image/svg+xml")) items["image/svg+xml"] = as("image/svg+xml");
   try {
     await navigator.clipboard.write([new ClipboardItem(items)]);
   } catch {
-    await navigator.clipboard.writeText(svg);
+    await navigator.clipboard.writeText(await svg);
   }
   return true;
 }

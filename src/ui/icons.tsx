@@ -92,6 +92,13 @@ export const ICONS = {
       <circle cx="19" cy="6" r="2.2" fill="currentColor" />
     </Svg>
   ),
+  image: (
+    <Svg>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <circle cx="9" cy="10" r="1.8" />
+      <path d="M21 16l-5-5-9 9" />
+    </Svg>
+  ),
   summon: (
     <Svg>
       <circle cx="12" cy="12" r="3" />

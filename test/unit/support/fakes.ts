@@ -170,6 +170,7 @@ export function validShape(type: ShapeType, id: string, over: Partial<Shape> = {
     base.fontSize = 20;
   }
   if (type === "sticky") base.fill = "#ffec99";
+  if (type === "image") base.asset = "ab".repeat(32);
   return { ...base, ...over };
 }
 

@@ -1,0 +1,55 @@
+/**
+ * An asset's bytes for export: this device's copy first, else the room's (`GET …/assets/<hash>`,
+ * same origin). Loaded on demand by the export code.
+ */
+import { assetTypeOf } from "../shared/assets";
+import type { Shape } from "../shared/schema";
+import { assetUrl } from "./loader";
+import { getAssetBlob } from "./localStore";
+
+export async function assetBlob(hash: string): Promise<Blob | null> {
+  const local = await getAssetBlob(hash).catch(() => null);
+  if (local) return local;
+  const url = assetUrl(hash);
+  if (!url) return null;
+  try {
+    const response = await fetch(url);
+    return response.ok ? await response.blob() : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function toBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = "";
+  // In slices: String.fromCharCode with a million arguments overflows the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** The assets `shapes` show, as `{ type, data }` (base64) by hash; those nowhere to be had are left out. */
+export async function exportAssets(
+  shapes: readonly Shape[],
+): Promise<Record<string, { type: string; data: string }>> {
+  const out: Record<string, { type: string; data: string }> = {};
+  const hashes = new Set(shapes.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : [])));
+  await Promise.all(
+    [...hashes].map(async (hash) => {
+      const blob = await assetBlob(hash);
+      const type = assetTypeOf(blob?.type);
+      if (blob && type) out[hash] = { type, data: await toBase64(blob) };
+    }),
+  );
+  return out;
+}
+
+/** `data:` URLs of the assets `shapes` show, by hash, for the SVG export. */
+export async function svgImages(shapes: readonly Shape[]): Promise<Map<string, string>> {
+  const assets = await exportAssets(shapes);
+  return new Map(
+    Object.entries(assets).map(([hash, a]) => [hash, `data:${a.type};base64,${a.data}`]),
+  );
+}

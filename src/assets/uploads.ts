@@ -1,0 +1,76 @@
+/**
+ * The browser side of the upload queue: one Uploader per open room, over IndexedDB and fetch,
+ * draining whenever the room's connection is up (queue rules IM1–IM4 in queue.ts).
+ * Loaded on demand by the room page.
+ */
+import type { RoomClient } from "../net/types";
+import type { AssetType } from "../shared/assets";
+import { source } from "./host";
+import { assetPath, retryDelay, retryMissing } from "./loader";
+import { localAssets } from "./localStore";
+import { classifyPut, type PutOutcome, Uploader } from "./queue";
+
+let current: { roomId: string; uploader: Uploader } | null = null;
+
+async function put(roomId: string, hash: string, type: AssetType, blob: Blob): Promise<PutOutcome> {
+  try {
+    const response = await fetch(assetPath("main", roomId, hash), {
+      method: "PUT",
+      headers: { "content-type": type },
+      body: blob,
+    });
+    let error = "";
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as { error?: unknown } | null;
+      if (typeof body?.error === "string") error = body.error;
+    }
+    return classifyPut(response.status, error);
+  } catch (e) {
+    return { kind: "transient", error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * An open room's images: missing ones retried when the connection comes back, and for an
+ * editor, the room's upload queue drained while connected. Returns a stop function.
+ */
+export function startImages(client: RoomClient): () => void {
+  // Peers' images that were missing may have arrived while this tab was away: retry them when
+  // the connection comes back (not on every status change: "saved" flips with each edit).
+  let wasConnected = client.getStatus().state === "connected";
+  const retryOnReconnect = (connected: boolean) => {
+    if (connected && !wasConnected) retryMissing();
+    wasConnected = connected;
+  };
+  if (client.party !== "main") {
+    // A view link uploads nothing.
+    return client.onStatus((s) => retryOnReconnect(s.state === "connected"));
+  }
+  const roomId = client.roomId;
+  const uploader = new Uploader({
+    roomId,
+    store: localAssets,
+    put: (hash, type, blob) => put(roomId, hash, type, blob),
+    onRefused: (_hash, message) => source().imageNotice(message),
+    retryDelay,
+  });
+  current = { roomId, uploader };
+  const apply = () => {
+    const status = client.getStatus();
+    uploader.setConnected(status.state === "connected" && !status.readOnly);
+    retryOnReconnect(status.state === "connected");
+  };
+  apply();
+  const off = client.onStatus(apply);
+  return () => {
+    off();
+    uploader.dispose();
+    if (current?.uploader === uploader) current = null;
+  };
+}
+
+/** Queues bytes (already in the local store) for `roomId` and starts uploading if connected. */
+export async function queueUpload(roomId: string, hash: string, type: AssetType): Promise<void> {
+  await localAssets.enqueue({ roomId, hash, type, state: "pending", at: Date.now() });
+  if (current?.roomId === roomId) void current.uploader.kick();
+}
