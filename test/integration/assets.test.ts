@@ -182,27 +182,35 @@ describe("[AH2] refusals store nothing", () => {
   test("400 bad hash, 404 unknown, 413 oversize, 415 type / magic / unsafe SVG, 422 wrong hash", async () => {
     const base = roomBase(uniqueRoomId("asset-err"));
     const small = png(1000, 2);
-    const cases: [string, Promise<{ status: number; json: Record<string, unknown> }>, number][] = [
-      ["bad hash", put(base, small, { hash: "not-a-hash" }), 400],
-      ["uppercase hash", put(base, small, { hash: (await sha256Hex(small)).toUpperCase() }), 400],
-      ["oversize", put(base, png(MAX_ASSET_BYTES + 1, 3)), 413],
-      ["type not allowed", put(base, small, { type: "text/plain" }), 415],
-      ["magic bytes of another type", put(base, small, { type: "image/jpeg" }), 415],
+    // One at a time: started together, a refused request's rejection could go unhandled while
+    // an earlier one is awaited, and seven uploads at once (one of 4 MiB) load a busy machine.
+    type Put = () => Promise<{ status: number; json: Record<string, unknown> }>;
+    const cases: [string, Put, number][] = [
+      ["bad hash", () => put(base, small, { hash: "not-a-hash" }), 400],
+      [
+        "uppercase hash",
+        async () => put(base, small, { hash: (await sha256Hex(small)).toUpperCase() }),
+        400,
+      ],
+      ["oversize", () => put(base, png(MAX_ASSET_BYTES + 1, 3)), 413],
+      ["type not allowed", () => put(base, small, { type: "text/plain" }), 415],
+      ["magic bytes of another type", () => put(base, small, { type: "image/jpeg" }), 415],
       [
         "unsafe SVG",
-        put(
-          base,
-          new TextEncoder().encode(
-            `<svg xmlns="http://www.w3.org/2000/svg"><use href="http://evil.example/x.svg#a"/></svg>`,
+        () =>
+          put(
+            base,
+            new TextEncoder().encode(
+              `<svg xmlns="http://www.w3.org/2000/svg"><use href="http://evil.example/x.svg#a"/></svg>`,
+            ),
+            { type: "image/svg+xml" },
           ),
-          { type: "image/svg+xml" },
-        ),
         415,
       ],
-      ["wrong hash", put(base, small, { hash: "0".repeat(64) }), 422],
+      ["wrong hash", () => put(base, small, { hash: "0".repeat(64) }), 422],
     ];
-    for (const [what, pending, status] of cases) {
-      const res = await pending;
+    for (const [what, send, status] of cases) {
+      const res = await send();
       expect({ what, status: res.status }).toEqual({ what, status });
       expect(res.json.error).toEqual(expect.any(String));
     }
