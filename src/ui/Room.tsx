@@ -112,10 +112,13 @@ export function Room({
         opacity: selectedShape.opacity ?? 1,
       }
     : style;
-  const selectionLocked = useMemo(() => {
+  const { selectionLocked, onlyImages } = useMemo(() => {
     const wanted = new Set(selection);
     const held = shapes.filter((s) => wanted.has(s.id));
-    return held.length > 0 && held.every((s) => s.locked === true);
+    return {
+      selectionLocked: held.length > 0 && held.every((s) => s.locked === true),
+      onlyImages: held.length > 0 && held.every((s) => s.type === "image"),
+    };
   }, [shapes, selection]);
   // Font size applies to text and notes: shown for a selection holding one, or their tools.
   const showFontSize =
@@ -251,6 +254,7 @@ export function Room({
           showFontSize={showFontSize}
           selectionCount={selection.length}
           locked={selectionLocked}
+          strokes={!onlyImages}
           actions={actions}
         />
       )}

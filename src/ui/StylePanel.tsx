@@ -30,6 +30,11 @@ interface Props {
   selectionCount: number;
   /** Every selected shape is locked (GR7): the lock button then unlocks. */
   locked?: boolean;
+  /**
+   * False when the selection is images only: stroke, fill, width and dash do not apply to a
+   * picture, so only opacity, layers and actions show.
+   */
+  strokes?: boolean;
   actions: RoomActions;
 }
 
@@ -94,49 +99,54 @@ export function StylePanel({
   showFontSize,
   selectionCount,
   locked = false,
+  strokes = true,
   actions,
 }: Props) {
   return (
     <div className="style-panel panel" data-testid="style-panel">
-      <div className="panel-label">Stroke</div>
-      <div className="swatches">
-        {STROKE_COLORS.map((c) => (
-          <Swatch
-            key={c}
-            color={c}
-            active={style.stroke === c}
-            label={`Stroke ${c}`}
-            onClick={() => actions.run("change-stroke", { value: c })}
-          />
-        ))}
-      </div>
-      <div className="panel-label">Fill</div>
-      <div className="swatches">
-        {FILL_COLORS.map((c) => (
-          <Swatch
-            key={c}
-            color={c}
-            active={style.fill === c}
-            label={c === "transparent" ? "No fill" : `Fill ${c}`}
-            onClick={() => actions.run("change-fill", { value: c })}
-          />
-        ))}
-      </div>
-      <div className="panel-label">Stroke width</div>
-      <div className="widths">
-        {STROKE_WIDTHS.map((w) => (
-          <OptionButton
-            key={w.width}
-            active={style.strokeWidth === w.width}
-            title={w.label}
-            label={w.label}
-            onClick={() => actions.run("change-stroke-width", { value: w.width })}
-          >
-            <span style={{ height: Math.min(w.width, 6) }} />
-          </OptionButton>
-        ))}
-      </div>
-      <DiagramStyleRows style={style} actions={actions} />
+      {strokes && (
+        <>
+          <div className="panel-label">Stroke</div>
+          <div className="swatches">
+            {STROKE_COLORS.map((c) => (
+              <Swatch
+                key={c}
+                color={c}
+                active={style.stroke === c}
+                label={`Stroke ${c}`}
+                onClick={() => actions.run("change-stroke", { value: c })}
+              />
+            ))}
+          </div>
+          <div className="panel-label">Fill</div>
+          <div className="swatches">
+            {FILL_COLORS.map((c) => (
+              <Swatch
+                key={c}
+                color={c}
+                active={style.fill === c}
+                label={c === "transparent" ? "No fill" : `Fill ${c}`}
+                onClick={() => actions.run("change-fill", { value: c })}
+              />
+            ))}
+          </div>
+          <div className="panel-label">Stroke width</div>
+          <div className="widths">
+            {STROKE_WIDTHS.map((w) => (
+              <OptionButton
+                key={w.width}
+                active={style.strokeWidth === w.width}
+                title={w.label}
+                label={w.label}
+                onClick={() => actions.run("change-stroke-width", { value: w.width })}
+              >
+                <span style={{ height: Math.min(w.width, 6) }} />
+              </OptionButton>
+            ))}
+          </div>
+        </>
+      )}
+      <DiagramStyleRows style={style} actions={actions} strokes={strokes} />
       {showFontSize && (
         <>
           <div className="panel-label">Font size</div>

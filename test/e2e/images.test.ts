@@ -208,6 +208,10 @@ describe("images", () => {
     const cx = image.x + image.width / 2;
     const cy = image.y + image.height / 2;
     expect(near(cx, view.width / 2, 2) && near(cy, view.height / 2, 2), `${cx}, ${cy}`).toBe(true);
+    // Selected, the picture's style panel offers what applies to it: opacity, not stroke or fill.
+    const panel = page.getByTestId("style-panel");
+    await panel.getByRole("button", { name: "Opacity 50%" }).waitFor({ timeout: 5_000 });
+    expect(await panel.getByRole("button", { name: /^(Fill|Stroke) / }).count()).toBe(0);
     const stored = await waitFor(() => assetBytes(room, image.asset!), {
       timeout: 30_000,
       message: "the room serves the downscaled asset",
