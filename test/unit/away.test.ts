@@ -10,22 +10,10 @@ import { AwayTracker, describeAuthor, describeLost, isEmptySummary } from "../..
 import { ShapeStore } from "../../src/doc/shapeStore";
 import { getShapes, readShapes } from "../../src/shared/doc";
 import type { Shape } from "../../src/shared/schema";
+import { newRect } from "./support/fakes";
 
 type NewShape = Omit<Shape, "id" | "z">;
-const rect: NewShape = {
-  type: "rect",
-  x: 0,
-  y: 0,
-  width: 100,
-  height: 50,
-  rotation: 0,
-  points: [],
-  stroke: "#1e1e1e",
-  fill: "transparent",
-  strokeWidth: 2,
-  text: "",
-  fontSize: 0,
-};
+const rect: NewShape = newRect();
 const REMOTE = Symbol("room");
 
 function setup() {

@@ -9,22 +9,10 @@ import { ShapeStore } from "../../src/doc/shapeStore";
 import { COMPACT_BATCH_MIN } from "../../src/shared/constants";
 import { getShapes, isCompact, readShapes } from "../../src/shared/doc";
 import type { Shape } from "../../src/shared/schema";
+import { newRect } from "./support/fakes";
 
 type NewShape = Omit<Shape, "id" | "z">;
-const rect: NewShape = {
-  type: "rect",
-  x: 0,
-  y: 0,
-  width: 100,
-  height: 50,
-  rotation: 0,
-  points: [],
-  stroke: "#1e1e1e",
-  fill: "transparent",
-  strokeWidth: 2,
-  text: "",
-  fontSize: 0,
-};
+const rect: NewShape = newRect();
 const sticky: NewShape = {
   ...rect,
   type: "sticky",

@@ -14,22 +14,10 @@ import { COMPACT_BATCH_MIN } from "../../src/shared/constants";
 import { getShapes, isCompact, readShapes } from "../../src/shared/doc";
 import type { Shape } from "../../src/shared/schema";
 import { type SeededRandom, seededRandom } from "../helpers/prng";
+import { newRect } from "./support/fakes";
 
 type NewShape = Omit<Shape, "id" | "z">;
-const rect: NewShape = {
-  type: "rect",
-  x: 0,
-  y: 0,
-  width: 100,
-  height: 50,
-  rotation: 0,
-  points: [],
-  stroke: "#1e1e1e",
-  fill: "transparent",
-  strokeWidth: 2,
-  text: "",
-  fontSize: 0,
-};
+const rect: NewShape = newRect();
 const sticky: NewShape = { ...rect, type: "sticky", fill: "#ffec99", text: "hello", fontSize: 20 };
 const arrow: NewShape = { ...rect, type: "arrow", width: 0, height: 0, points: [0, 0, 50, 50] };
 
