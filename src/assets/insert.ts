@@ -6,8 +6,8 @@
 import type { ActionContext } from "../actions/types";
 import type { NewShape } from "../doc/shapeStore";
 import { ALLOWED_ASSET_TYPES, type AssetType, assetTypeOf, sha256Hex } from "../shared/assets";
-import { IMAGE_FIT_VIEWPORT } from "../shared/constants";
-import { parseShape } from "../shared/schema";
+import { IMAGE_FIT_VIEWPORT, MAX_ALT_LENGTH } from "../shared/constants";
+import { DEFAULT_STROKE, DEFAULT_STROKE_WIDTH, parseShape } from "../shared/schema";
 import type { Point } from "../tools/geometry";
 import { ImageRejected, prepareImage } from "./downscale";
 import { source } from "./host";
@@ -63,14 +63,14 @@ export async function insertImages(
         height: size.height,
         rotation: 0,
         points: [],
-        stroke: "#1e1e1e",
+        stroke: DEFAULT_STROKE,
         fill: "transparent",
-        strokeWidth: 2,
+        strokeWidth: DEFAULT_STROKE_WIDTH,
         text: "",
         fontSize: 0,
         asset: hash,
         mime: prepared.type,
-        ...(file.name ? { alt: file.name.slice(0, 200) } : {}),
+        ...(file.name ? { alt: file.name.slice(0, MAX_ALT_LENGTH) } : {}),
       });
       // Several files at once fan out a little, so none hides another completely.
       offset += 24 / zoom;
