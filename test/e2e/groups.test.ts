@@ -248,9 +248,7 @@ describe("frames", () => {
     );
     expect(errors.messages).toEqual([]);
   });
-});
 
-describe("frame export", () => {
   test("[GR11] a frame resized with its handle takes in and lets go of shapes", async () => {
     const { page, errors, room } = await openNewRoom("frame-resize");
     const [a, b] = await twoRects(page, room);
@@ -293,7 +291,9 @@ describe("frame export", () => {
     );
     expect(errors.messages).toEqual([]);
   });
+});
 
+describe("frame export", () => {
   test("[GR10] the main menu exports the selected frame alone as SVG and PNG", async () => {
     const { page, errors, room } = await openNewRoom("export");
     const [a, b] = await twoRects(page, room);
