@@ -24,6 +24,7 @@ import {
   setIdentity,
   shapesIn,
 } from "../helpers/pages";
+import { paintedAt } from "../helpers/pixels";
 import { waitFor } from "../helpers/wait";
 import { uniqueRoomId } from "../helpers/yclient";
 
@@ -58,27 +59,8 @@ function checkpointWith(room: string, count: number): Promise<Summary> {
 }
 
 /** Whether the preview's canvas has paint (not the background) around stage point (x, y). */
-function previewPaintedAt(page: Page, x: number, y: number): Promise<boolean> {
-  return page.evaluate(
-    ([px, py]) =>
-      [...document.querySelectorAll('[data-testid="history-preview"] canvas')].some((node) => {
-        const c = node as HTMLCanvasElement;
-        const ratio = c.width / (c.clientWidth || c.width);
-        const ctx = c.getContext("2d");
-        if (!ctx) return false;
-        const r = Math.max(1, Math.round(3 * ratio));
-        const data = ctx.getImageData(
-          Math.round(px * ratio) - r,
-          Math.round(py * ratio) - r,
-          2 * r + 1,
-          2 * r + 1,
-        ).data;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) return true;
-        return false;
-      }),
-    [x, y] as const,
-  );
-}
+const previewPaintedAt = (page: Page, x: number, y: number) =>
+  paintedAt(page, x, y, '[data-testid="history-preview"]');
 
 /** Opens the History panel from the main menu and previews checkpoint `id`. */
 async function previewCheckpoint(page: Page, id: string): Promise<void> {
