@@ -167,6 +167,7 @@ export function membershipAfterTransform(
   });
   const frames = placed.filter((s) => s.type === "frame" && patched.has(s.id));
   const frameIds = new Set(frames.map((f) => f.id));
+  const frameBoxes = frames.map(shapeBounds);
   const out: ShapePatch[] = [];
   for (const s of placed) {
     if (s.type === "frame") continue;
@@ -174,7 +175,7 @@ export function membershipAfterTransform(
     const concerned =
       patched.has(s.id) ||
       (s.frameId !== undefined && frameIds.has(s.frameId)) ||
-      frames.some((f) => inside(shapeBounds(f), bounds));
+      frameBoxes.some((box) => inside(box, bounds));
     if (!concerned) continue;
     const next = frameHolding(placed, bounds, new Set([s.id]))?.id ?? "";
     if (next !== (s.frameId ?? "")) out.push({ id: s.id, frameId: next });
