@@ -195,6 +195,11 @@ async function dropRun(a: Page, b: Page, upload: Promise<Upload>): Promise<Run> 
     },
     [DROP.x, DROP.y] as const,
   );
+  return timings(a, b, upload, t0);
+}
+
+/** Waits for the photo painted in both tabs and uploaded; times each from `t0`. */
+async function timings(a: Page, b: Page, upload: Promise<Upload>, t0: number): Promise<Run> {
   const [pa, pb, up] = await withTimeout(
     Promise.all([painted(a), painted(b), upload]),
     RUN_TIMEOUT_MS,
@@ -245,17 +250,7 @@ async function baselineRun(a: Page, b: Page, upload: Promise<Upload>): Promise<R
     },
     [DROP.x, DROP.y, PHOTO_WIDTH, PHOTO_HEIGHT] as const,
   );
-  const [pa, pb, up] = await withTimeout(
-    Promise.all([painted(a), painted(b), upload]),
-    RUN_TIMEOUT_MS,
-    "the photo painted in both tabs and uploaded",
-  );
-  return {
-    upload_ms: up.at - t0,
-    upload_bytes: up.bytes,
-    paint_dropping_tab_ms: pa - t0,
-    paint_other_tab_ms: pb - t0,
-  };
+  return timings(a, b, upload, t0);
 }
 
 /** A network a user might have: throttled in Chromium (loopback alone has no bandwidth limit). */
