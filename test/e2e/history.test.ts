@@ -192,6 +192,13 @@ describe("while you were away", () => {
       .locator('[data-testid="presence-user"]', { hasText: "Bo" })
       .waitFor({ state: "attached" });
 
+    // The away code loads just after the page (AwayNotice.tsx); a user who goes offline later
+    // relies on that, so the test goes offline only once it has arrived.
+    await waitFor(() =>
+      ann.page.evaluate(() =>
+        performance.getEntriesByType("resource").some((e) => /\/away-[^/]*\.js$/.test(e.name)),
+      ),
+    );
     await ann.page.context().setOffline(true);
     await ann.page.locator(`${STATUS}[data-state="offline"]`).waitFor({ state: "attached" });
     // Offline, Ann selects her rect (a click on its left edge) and nudges it right.

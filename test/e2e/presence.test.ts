@@ -66,9 +66,13 @@ describe("presence", () => {
         message: "Bob's presence list to show Alice",
       },
     );
-    expect(await alice.page.locator('[data-testid="presence-user"]').allTextContents()).toEqual([
-      "Bob",
-    ]);
+    // The other direction arrives on its own (Bob's presence, a later relay tick, Alice's render).
+    await waitFor(
+      async () =>
+        (await alice.page.locator('[data-testid="presence-user"]').allTextContents()).join() ===
+        "Bob",
+      { timeout: 15_000, message: "Alice's presence list to show Bob" },
+    );
 
     // Alice moves her mouse: Bob sees her cursor, labelled, arriving at the same canvas point.
     const aliceId = await clientIdOf(alice.page);

@@ -334,6 +334,12 @@ describe("sharing", () => {
     const before = await shapeIds(author.page);
     expect(before).toHaveLength(1);
 
+    // The notice shows for a few seconds once the tab has reloaded the room's state: watch for
+    // it from before the write, so a slow reconnect cannot outlast it.
+    const told = author.page
+      .getByTestId("notice")
+      .filter({ hasText: "reloaded" })
+      .waitFor({ state: "attached", timeout: 30_000 });
     // A sticky note with 15,000 characters: past the room's 10 KB cap.
     await author.page.evaluate(() => {
       type YMapCtor = new () => { set(k: string, v: unknown): void };
@@ -372,9 +378,7 @@ describe("sharing", () => {
       },
       { timeout: 20_000, message: "the refused shape to roll back" },
     );
-    await expect
-      .poll(() => author.page.locator('[data-testid="notice"]').textContent())
-      .toContain("reloaded");
+    await told;
     const snapshot = (await (await fetch(`${capped.url}/parties/main/${roomId}`)).json()) as {
       shapes: { id: string }[];
     };

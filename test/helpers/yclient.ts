@@ -211,8 +211,9 @@ export async function connectPeer(
     shapes: () => readShapes(doc),
     waitFor: (predicate, waitOpts) => waitFor(predicate, waitOpts),
     waitForSaved: async (waitOpts) => {
+      // A save is a debounce plus a storage write: seconds on a busy machine.
       await waitFor(() => peer.isSaved(), {
-        timeout: 5_000,
+        timeout: 15_000,
         message: `room ${roomId} to report the peer's edits as saved`,
         ...waitOpts,
       });

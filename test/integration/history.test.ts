@@ -10,7 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import * as Y from "yjs";
 import { readShapes, shapeToJSON } from "../../src/shared/doc";
 import { type DevServer, startDevServer } from "../helpers/devServer";
-import { addShapes, fetchSnapshot, makeShape, updateShape } from "../helpers/shapes";
+import {
+  addShapes,
+  fetchSnapshot,
+  makeShape,
+  updateShape,
+  waitForSnapshot,
+} from "../helpers/shapes";
 import { waitFor, withTimeout } from "../helpers/wait";
 import { connectPeer, type Peer, uniqueRoomId } from "../helpers/yclient";
 
@@ -121,7 +127,9 @@ describe("board history", () => {
     const room = uniqueRoomId("hist");
     const cy = await peer(room, "Cy");
     addShapes(cy.doc, [makeShape({ type: "ellipse" })]);
-    await cy.waitForSaved();
+    // In the room's memory (not yet saved): the close must come well inside the burst's quiet
+    // period, and a storage write can take seconds on a busy machine.
+    await waitForSnapshot(server.url, room, (s) => s.length === 1, "the ellipse in the room");
     const closedAt = Date.now();
     await cy.close();
     const [only] = await waitForCheckpoints(room, 1);

@@ -88,7 +88,7 @@ describe("two stock y-partykit providers", () => {
         (await fetchSnapshot(server.url, room)).some(
           (s) => s.id === shape.id && s.x === 500 && s.fill === "#ff0000",
         ),
-      { timeout: 5_000, message: "both property edits in both replicas and the room" },
+      { timeout: 15_000, message: "both property edits in both replicas and the room" },
     );
     expect(fields(a.doc)).toEqual(fields(b.doc));
   });
@@ -122,7 +122,7 @@ describe("two stock y-partykit providers", () => {
         !getShapes(a.doc).has(shape.id) &&
         !getShapes(b.doc).has(shape.id) &&
         !(await fetchSnapshot(server.url, room)).some((s) => s.id === shape.id),
-      { timeout: 5_000, message: "the delete wins in both replicas and the room" },
+      { timeout: 15_000, message: "the delete wins in both replicas and the room" },
     );
     expect(fields(a.doc)).toEqual(fields(b.doc));
     expect(fields(a.doc).map((s) => s.id)).toEqual([other.id]);
@@ -142,13 +142,13 @@ describe("two stock y-partykit providers", () => {
       const s = makeShape({ type: "rect", x: round });
       addShapes(a.doc, [s]);
       await waitFor(() => getShapes(b.doc).has(s.id), {
-        timeout: 5_000,
+        timeout: 15_000,
         message: `round ${round}: b sees a's shape`,
       });
       const t = makeShape({ type: "rect", x: round });
       addShapes(b.doc, [t]);
       await waitFor(() => getShapes(a.doc).has(t.id), {
-        timeout: 5_000,
+        timeout: 15_000,
         message: `round ${round}: a sees b's shape`,
       });
     }
@@ -175,14 +175,14 @@ describe("two sockets with one connection id", () => {
     const s = makeShape({ type: "rect" });
     addShapes(newer.doc, [s]);
     await observer.waitFor(() => getShapes(observer.doc).has(s.id), {
-      timeout: 5_000,
+      timeout: 15_000,
       message: "the observer sees the newer socket's edit",
     });
-    await newer.waitForSaved({ timeout: 5_000 });
+    await newer.waitForSaved();
     const t = makeShape({ type: "ellipse" });
     addShapes(observer.doc, [t]);
     await newer.waitFor(() => getShapes(newer.doc).has(t.id), {
-      timeout: 5_000,
+      timeout: 15_000,
       message: "the newer socket receives the observer's edit",
     });
   });

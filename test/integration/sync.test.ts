@@ -271,7 +271,7 @@ describe("control messages", () => {
 
     addShapes(a.doc, [makeShape()]);
     expect(a.isSaved()).toBe(false);
-    await a.waitForSaved({ timeout: 2_000 });
+    await a.waitForSaved();
     expect(a.protocolErrors).toEqual([]);
   });
 });
