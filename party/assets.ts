@@ -9,6 +9,12 @@
  *   assets:used         total bytes stored, checked against the room's quota
  *
  * All four land in one put, so a reader or a crash never sees half an asset.
+ *
+ * Collecting: an asset no shape names any more is deleted once nothing can bring its shape back:
+ * not named by the document, nor by any kept checkpoint (a restore must find its images), and
+ * older than ASSET_GRACE_MS (an upload may reach the room before the shape naming it, from a
+ * client that was offline). The room collects after a checkpoint (at most every
+ * ASSET_COLLECT_INTERVAL_MS) and before refusing an upload for the quota.
  */
 import {
   type AssetType,
@@ -20,6 +26,7 @@ import {
 } from "../src/shared/assets";
 import {
   ASSET_CACHE_MAX_AGE_S,
+  ASSET_GRACE_MS,
   MAX_ASSET_BYTES,
   MAX_ROOM_ASSET_BYTES,
   STORAGE_CHUNK_BYTES,
@@ -48,6 +55,15 @@ export interface AssetInfo {
   bytes: number;
 }
 
+/** Asset hashes that must be kept: named by the document or a kept checkpoint. */
+export type AssetReferences = () => Promise<Set<string>>;
+
+export interface CollectResult {
+  deleted: string[];
+  /** bytes freed. */
+  freed: number;
+}
+
 export type PutResult =
   | { status: "stored" | "exists"; asset: AssetInfo }
   | { status: "quota"; used: number; quota: number };
@@ -63,6 +79,10 @@ export class AssetStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** Largest upload accepted; raised only by the image benchmark's no-downscale baseline. */
   maxAssetBytes = MAX_ASSET_BYTES;
+  /** What collecting must keep; without it, nothing is ever collected. */
+  references: AssetReferences | null = null;
+  /** ms an unnamed asset is kept after its upload. */
+  graceMs = ASSET_GRACE_MS;
 
   constructor(
     private readonly storage: ListableStorage,
@@ -116,9 +136,23 @@ export class AssetStore {
     return this.serial(async () => {
       const existing = await this.meta(hash);
       if (existing) {
+        // Uploaded again, so a shape naming it is likely on its way: the grace starts afresh.
+        const at = this.now();
+        if (at - existing.at > this.graceMs / 2) {
+          const { type: t, bytes: n } = existing;
+          await this.storage.put({
+            [metaKey(hash)]: { ...existing, at } satisfies AssetMeta,
+            [LIST_PREFIX + hash]: { type: t, bytes: n, at },
+          });
+        }
         return { status: "exists", asset: { hash, type: existing.type, bytes: existing.bytes } };
       }
-      const used = await this.loadUsed();
+      let used = await this.loadUsed();
+      if (used + bytes.byteLength > this.quota && this.references) {
+        // Full: first delete what nothing can show any more.
+        await this.collectNow();
+        used = await this.loadUsed();
+      }
       if (used + bytes.byteLength > this.quota) {
         return { status: "quota", used, quota: this.quota };
       }
@@ -141,6 +175,43 @@ export class AssetStore {
       this.used = used + bytes.byteLength;
       return { status: "stored", asset: { hash, type, bytes: bytes.byteLength } };
     });
+  }
+
+  /**
+   * Deletes every asset that `references` does not name and that was stored more than `graceMs`
+   * ago (see "Collecting" above). Runs between puts, never beside one.
+   */
+  collect(): Promise<CollectResult> {
+    return this.serial(() => this.collectNow());
+  }
+
+  private async collectNow(): Promise<CollectResult> {
+    const result: CollectResult = { deleted: [], freed: 0 };
+    if (!this.references) return result;
+    const keep = await this.references();
+    const cutoff = this.now() - this.graceMs;
+    const entries = await this.storage.list<Omit<AssetMeta, "chunks">>({ prefix: LIST_PREFIX });
+    let used = 0;
+    for (const [key, entry] of entries) {
+      const hash = key.slice(LIST_PREFIX.length);
+      if (keep.has(hash) || !(entry.at < cutoff)) {
+        used += entry.bytes;
+        continue;
+      }
+      const meta = await this.meta(hash);
+      const chunks = Array.from({ length: meta?.chunks ?? 0 }, (_, i) => chunkKey(hash, i));
+      // The list entry and meta go first and together: from then on the asset reads as absent
+      // (404, and a new upload of it stores it afresh), whatever happens to the chunks.
+      await this.storage.delete([LIST_PREFIX + hash, metaKey(hash), ...chunks]);
+      result.deleted.push(hash);
+      result.freed += entry.bytes;
+    }
+    // Recounted from the list, so a count left high by a crash mends itself here.
+    if (result.deleted.length > 0 || used !== (await this.loadUsed())) {
+      await this.storage.put({ [USED_KEY]: used });
+      this.used = used;
+    }
+    return result;
   }
 
   private async loadUsed(): Promise<number> {

@@ -23,7 +23,7 @@ import {
   STORAGE_CHUNK_BYTES,
   STORAGE_MAX_KEYS_PER_PUT,
 } from "../src/shared/constants";
-import { readShapes, shapeToJSON } from "../src/shared/doc";
+import { assetRefs, readShapes, shapeToJSON } from "../src/shared/doc";
 import type { Scheduler } from "./presence";
 import type { Log } from "./roomLog";
 import type { KeyValueStorage } from "./storage";
@@ -154,6 +154,9 @@ function serialisedBytes(value: unknown): number {
 
 export const INDEX_KEY = "ckpt:index";
 const chunkKey = (id: string, i: number) => `ckpt:${id}:${i}`;
+/** The asset hashes a checkpoint names, 32 raw bytes each (see `assetRefs`). */
+const refsKey = (id: string) => `ckpt:${id}:assets`;
+const HASH_BYTES = 32;
 
 const TIME_DIGITS = 9; // base 36: enough for dates to the year 5188
 const COUNTER_DIGITS = 3;
@@ -164,6 +167,8 @@ export interface NewCheckpoint {
   shapes: number;
   reason: CheckpointReason;
   digest: string;
+  /** Asset hashes its image shapes name; kept beside it so collecting assets need not decode it. */
+  assets?: Iterable<string>;
 }
 
 export class CheckpointStore {
@@ -237,17 +242,21 @@ export class CheckpointStore {
     const at = last ? Math.max(info.at, last.at) : info.at;
     const id = newId(at, last);
     const chunks = Math.max(1, Math.ceil(update.byteLength / this.chunkBytes));
-    if (chunks + 1 > STORAGE_MAX_KEYS_PER_PUT) {
+    if (chunks + 2 > STORAGE_MAX_KEYS_PER_PUT) {
       // MAX_DOCUMENT_BYTES keeps a checkpoint far below this (127 × 120 KiB ≈ 15 MB).
       throw new Error(`checkpoint of ${update.byteLength} bytes needs too many chunks`);
     }
-    const entry: CheckpointEntry = { ...info, id, at, bytes: update.byteLength, chunks };
+    const { assets, ...fields } = info;
+    const entry: CheckpointEntry = { ...fields, id, at, bytes: update.byteLength, chunks };
     const kept = retain([...index, entry], at, this.limits);
     const entries: Record<string, unknown> = {};
     for (let i = 0; i < chunks; i++) {
       // slice() copies: a view would take its whole underlying buffer into storage's serialiser.
       entries[chunkKey(id, i)] = update.slice(i * this.chunkBytes, (i + 1) * this.chunkBytes);
     }
+    const refs = assets ? packHashes(assets) : null;
+    // More hashes than one value holds: left out, and `assetRefs` reads the checkpoint instead.
+    if (refs && refs.byteLength <= this.chunkBytes) entries[refsKey(id)] = refs;
     entries[INDEX_KEY] = kept;
     await this.storage.put(entries);
     this.cache = kept;
@@ -256,6 +265,7 @@ export class CheckpointStore {
     for (const old of index) {
       if (keptIds.has(old.id)) continue;
       for (let i = 0; i < old.chunks; i++) stale.push(chunkKey(old.id, i));
+      stale.push(refsKey(old.id));
     }
     try {
       for (let i = 0; i < stale.length; i += STORAGE_MAX_KEYS_PER_PUT) {
@@ -266,6 +276,30 @@ export class CheckpointStore {
       this.log(`could not delete thinned checkpoints: ${String(error)}`);
     }
     return entry;
+  }
+
+  /**
+   * Every asset hash a kept checkpoint names, added to `into`: restoring any of them must find its
+   * images. A checkpoint stored without its list (taken before lists were kept, or naming more
+   * than one value holds) is read and decoded instead.
+   */
+  async assetRefs(into: Set<string> = new Set()): Promise<Set<string>> {
+    const ids = (await this.index()).map((e) => e.id);
+    for (let i = 0; i < ids.length; i += STORAGE_MAX_KEYS_PER_PUT) {
+      const batch = ids.slice(i, i + STORAGE_MAX_KEYS_PER_PUT);
+      const lists = await this.storage.get<Uint8Array | ArrayBuffer>(batch.map(refsKey));
+      for (const id of batch) {
+        const list = lists.get(refsKey(id));
+        if (list !== undefined) {
+          unpackHashes(list instanceof Uint8Array ? list : new Uint8Array(list), into);
+          continue;
+        }
+        // null: thinned since the index was read, so nothing can restore it any more.
+        const update = await this.read(id);
+        if (update) updateAssetRefs(update, into);
+      }
+    }
+    return into;
   }
 
   private async index(): Promise<CheckpointEntry[]> {
@@ -283,6 +317,36 @@ function newId(at: number, last: CheckpointEntry | undefined): string {
   let counter = 0;
   if (last?.id.startsWith(time)) counter = Number.parseInt(last.id.slice(TIME_DIGITS), 36) + 1;
   return time + counter.toString(36).padStart(COUNTER_DIGITS, "0");
+}
+
+function packHashes(hashes: Iterable<string>): Uint8Array {
+  const list = [...new Set(hashes)];
+  const out = new Uint8Array(list.length * HASH_BYTES);
+  list.forEach((hex, i) => {
+    for (let b = 0; b < HASH_BYTES; b++) {
+      out[i * HASH_BYTES + b] = Number.parseInt(hex.slice(2 * b, 2 * b + 2), 16);
+    }
+  });
+  return out;
+}
+
+function unpackHashes(bytes: Uint8Array, into: Set<string>): void {
+  for (let i = 0; i + HASH_BYTES <= bytes.byteLength; i += HASH_BYTES) {
+    let hex = "";
+    for (let b = 0; b < HASH_BYTES; b++) hex += bytes[i + b]!.toString(16).padStart(2, "0");
+    into.add(hex);
+  }
+}
+
+/** The asset hashes a checkpoint's shapes name, decoded from the update itself. */
+function updateAssetRefs(update: Uint8Array, into: Set<string>): void {
+  const doc = new Y.Doc({ gc: true });
+  try {
+    Y.applyUpdate(doc, update);
+    assetRefs(doc, into);
+  } finally {
+    doc.destroy();
+  }
 }
 
 /** A checkpoint as the snapshot endpoint's JSON: valid shapes in paint order. */
@@ -314,11 +378,15 @@ export interface CheckpointSource {
   shapeCount(): number;
   /** Names of the people in the room now. */
   presentNames(): Iterable<string>;
+  /** Asset hashes the document's shapes name now. */
+  assets(): Iterable<string>;
 }
 
 export interface CheckpointTiming {
   quietMs?: number;
   maxIntervalMs?: number;
+  /** Called after each checkpoint is written (the room collects unused assets then). */
+  onTaken?: (entry: CheckpointEntry) => void;
 }
 
 export class Checkpointer {
@@ -330,6 +398,7 @@ export class Checkpointer {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly quietMs: number;
   private readonly maxIntervalMs: number;
+  private readonly onTaken: (entry: CheckpointEntry) => void;
 
   constructor(
     private readonly source: CheckpointSource,
@@ -340,6 +409,7 @@ export class Checkpointer {
   ) {
     this.quietMs = timing.quietMs ?? CHECKPOINT_QUIET_MS;
     this.maxIntervalMs = timing.maxIntervalMs ?? CHECKPOINT_MAX_INTERVAL_MS;
+    this.onTaken = timing.onTaken ?? (() => {});
   }
 
   /**
@@ -400,15 +470,16 @@ export class Checkpointer {
       const update = this.source.encode();
       const shapes = this.source.shapeCount();
       const present = presentList([...seen, ...this.source.presentNames()]);
+      const assets = this.source.assets();
       const digest = await digestOf(update);
       if ((await this.store.latest())?.digest === digest) return null;
-      return await this.store.add(update, {
-        at,
-        present,
-        shapes,
-        reason,
-        digest,
-      });
+      const entry = await this.store.add(update, { at, present, shapes, reason, digest, assets });
+      try {
+        this.onTaken(entry);
+      } catch (error) {
+        this.log(`after checkpoint: ${String(error)}`);
+      }
+      return entry;
     } catch (error) {
       this.log(`checkpoint failed: ${String(error)}`);
       for (const name of seen) this.seen.add(name);

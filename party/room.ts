@@ -20,7 +20,7 @@ import {
   MAX_MESSAGE_BYTES,
   MAX_RESYNCS_PER_CONNECTION,
 } from "../src/shared/constants";
-import { readShapes } from "../src/shared/doc";
+import { assetRefs, readShapes } from "../src/shared/doc";
 import { exhaustive } from "../src/shared/exhaustive";
 import {
   CloseCode,
@@ -129,6 +129,7 @@ export class RoomServer {
           encode: () => Y.encodeStateAsUpdate(this.document.doc),
           shapeCount: () => readShapes(this.document.doc).length,
           presentNames: () => this.presence.names(),
+          assets: () => assetRefs(this.document.doc),
         },
         options.history.store,
         this.scheduler,

@@ -3,6 +3,8 @@
  * RoomServer (room.ts and the modules behind it), which never sees a real socket.
  */
 import type * as Party from "partykit/server";
+import { ASSET_COLLECT_INTERVAL_MS } from "../src/shared/constants";
+import { assetRefs } from "../src/shared/doc";
 import { CloseCode, CONTROL_QUERY, SOCKET_OPEN, WsCloseCode } from "../src/shared/protocol";
 import { isValidRoomId, newRoomId } from "../src/shared/roomId";
 import { AssetStore, assetRoute, handleAssetRequest, type ListableStorage } from "./assets";
@@ -58,6 +60,8 @@ export default class SketchroomServer implements Party.Server {
   private readonly adapters = new WeakMap<Party.Connection, RoomConnection>();
   private viewId: string | null = null;
   private viewRegistered = false;
+  /** When this room instance last looked for unused assets (ms epoch), or never. */
+  private collectedAt = Number.NEGATIVE_INFINITY;
   /** Image bytes, beside the snapshot in the same storage (party/assets.ts). */
   readonly assets: AssetStore;
   private readonly history: CheckpointStore;
@@ -78,6 +82,7 @@ export default class SketchroomServer implements Party.Server {
         store: this.history,
         quietMs: positiveNumber(party.env.CHECKPOINT_QUIET_MS),
         maxIntervalMs: positiveNumber(party.env.CHECKPOINT_MAX_INTERVAL_MS),
+        onTaken: () => this.collectAssetsSoon(),
       },
     });
     // Tests reach the image quota quickly with `--var MAX_ROOM_ASSET_BYTES=<bytes>`.
@@ -88,6 +93,10 @@ export default class SketchroomServer implements Party.Server {
     // The image benchmark's baseline uploads a photo without downscaling: `MAX_ASSET_BYTES`.
     this.assets.maxAssetBytes =
       positiveNumber(party.env.MAX_ASSET_BYTES) ?? this.assets.maxAssetBytes;
+    // What the room must keep: images on the board, and in any checkpoint a restore could bring
+    // back (party/assets.ts, "Collecting"). Tests shorten the grace with `ASSET_GRACE_MS`.
+    this.assets.references = async () => assetRefs(this.room.doc, await this.history.assetRefs());
+    this.assets.graceMs = positiveNumber(party.env.ASSET_GRACE_MS) ?? this.assets.graceMs;
     // Benchmarks run the plain relay-everything baseline with `--var PRESENCE_COALESCE=off`.
     if (party.env.PRESENCE_COALESCE === "off") this.room.presence.coalesce = false;
     // …and today's coalesced relay without interest management with `PRESENCE_MAX_PEERS=all`.
@@ -163,6 +172,23 @@ export default class SketchroomServer implements Party.Server {
     const adapter = adapt(connection);
     this.adapters.set(connection, adapter);
     this.room.connect(adapter, { readOnly, control, viewId: this.viewId ?? undefined });
+  }
+
+  /** After a checkpoint: deletes unused assets, at most every ASSET_COLLECT_INTERVAL_MS. */
+  private collectAssetsSoon(): void {
+    const now = Date.now();
+    if (now - this.collectedAt < ASSET_COLLECT_INTERVAL_MS) return;
+    this.collectedAt = now;
+    this.assets.collect().then(
+      ({ deleted, freed }) => {
+        if (deleted.length > 0) {
+          console.warn(
+            `[room ${this.party.id}] deleted ${deleted.length} unused assets, ${freed} bytes`,
+          );
+        }
+      },
+      (error) => console.warn(`[room ${this.party.id}] collecting assets failed: ${String(error)}`),
+    );
   }
 
   /** Makes this room's view-only id on first use and registers it with the view party. */

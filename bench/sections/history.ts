@@ -9,7 +9,7 @@ import * as Y from "yjs";
 import { type CheckpointEntry, Checkpointer, CheckpointStore } from "../../party/history";
 import { MemoryStorage } from "../../party/storage";
 import { CHECKPOINT_BUDGET_BYTES } from "../../src/shared/constants";
-import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { assetRefs, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { seededRandom } from "../../test/helpers/prng";
 import { makeShape } from "../../test/helpers/shapes";
 import { FakeScheduler } from "../../test/unit/support/fakes";
@@ -88,6 +88,7 @@ async function simulate(): Promise<Row[]> {
       encode: () => Y.encodeStateAsUpdate(doc),
       shapeCount: () => readShapes(doc).length,
       presentNames: () => present,
+      assets: () => assetRefs(doc),
     },
     store,
     scheduler,

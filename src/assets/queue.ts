@@ -46,7 +46,8 @@ export type PutOutcome =
 export function classifyPut(status: number, error = ""): PutOutcome {
   if (status === 200 || status === 201) return { kind: "stored" };
   // 408 and 429 are the server asking for a later try, not a verdict on the bytes. 507 (the
-  // room's image quota) is a 5xx but final: rooms never delete assets, so a retry cannot fit.
+  // room's image quota) is a 5xx but final: the room deleted its unused assets before answering,
+  // so a retry cannot fit.
   const final =
     (status >= 400 && status < 500 && status !== 408 && status !== 429) || status === 507;
   if (final) {

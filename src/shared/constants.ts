@@ -152,6 +152,14 @@ export const MAX_ASSET_BYTES = 4 * 1024 * 1024;
 export const MAX_ROOM_ASSET_BYTES = 64 * 1024 * 1024;
 /** s. Assets are named by their hash, so a URL's bytes never change: cache for a year (the usual maximum). */
 export const ASSET_CACHE_MAX_AGE_S = 31_536_000;
+/**
+ * ms. An asset no shape names is kept this long after its upload before the room may delete it:
+ * a client that was offline uploads its images as it reconnects, and the shapes naming them may
+ * arrive after the bytes.
+ */
+export const ASSET_GRACE_MS = 24 * 60 * 60_000;
+/** ms. The room looks for unused assets after a checkpoint at most this often. */
+export const ASSET_COLLECT_INTERVAL_MS = 60 * 60_000;
 
 // ---- Room log -------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 /** Reading and writing the shared document's `shapes` map. Used by the room and the client. */
 import * as Y from "yjs";
+import { isAssetHash } from "./assets";
 import {
   BOX_TYPES,
   type CheckResult,
@@ -74,6 +75,18 @@ export function readShapes(doc: Y.Doc): Shape[] {
     if (result.status === "valid") out.push(result.shape);
   });
   return out.sort(comparePaintOrder);
+}
+
+/**
+ * Every well-formed asset hash an entry of `shapes` names, valid shape or not: what the room must
+ * not delete while this document can still show it (party/assets.ts, "Collecting").
+ */
+export function assetRefs(doc: Y.Doc, into: Set<string> = new Set()): Set<string> {
+  getShapes(doc).forEach((entry) => {
+    const asset = entryField(entry, "asset");
+    if (isAssetHash(asset)) into.add(asset);
+  });
+  return into;
 }
 
 /** The keys a shape of this type stores (others are left out of the Y.Map). */

@@ -10,12 +10,16 @@
  *  [AH4] A view link reads assets (GET, HEAD, 304, the list) and cannot upload (403).
  *  [AH5] With ALLOWED_ORIGINS set, an upload from another page is refused (403).
  *  [AH6] Assets and the room's usage survive a restart of the server on the same storage.
+ *  [AH7] On a server whose grace is 1 ms (`--var ASSET_GRACE_MS`): after a checkpoint the room
+ *        deletes the asset no shape names; a full room deletes unnamed ones before answering
+ *        507; an image on the board, or only in a checkpoint, is never deleted.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { sha256Hex } from "../../src/shared/assets";
 import { MAX_ASSET_BYTES } from "../../src/shared/constants";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import { seededRandom } from "../helpers/prng";
+import { addShapes, deleteShape, makeShape } from "../helpers/shapes";
 import { waitFor, withTimeout } from "../helpers/wait";
 import { connectPeer, type Peer, uniqueRoomId } from "../helpers/yclient";
 
@@ -49,7 +53,7 @@ function png(size: number, seed: number): Uint8Array<ArrayBuffer> {
   return out as Uint8Array<ArrayBuffer>;
 }
 
-const roomBase = (room: string) => `${server.url}/parties/main/${room}`;
+const roomBase = (room: string, on = server) => `${on.url}/parties/main/${room}`;
 
 async function put(
   base: string,
@@ -87,8 +91,8 @@ function expectAssetHeaders(res: Response, hash: string, type: string): void {
   expect(res.headers.get("access-control-allow-origin")).toBe("*");
 }
 
-async function editor(room: string): Promise<Peer> {
-  const p = await connectPeer(server.wsUrl, room);
+async function editor(room: string, on = server): Promise<Peer> {
+  const p = await connectPeer(on.wsUrl, room);
   cleanups.push(() => p.close());
   await withTimeout(p.synced, 30_000, `initial sync with room ${room}`);
   return p;
@@ -317,5 +321,73 @@ describe("[AH6] restart", () => {
     expect(await list(base)).toMatchObject({ assets: [{ hash }], used: 1_500_000 });
     // The usage counter came back too: the quota still counts the first asset.
     expect((await put(base, png(1_000_000, 10))).status).toBe(507);
+  });
+});
+
+describe("[AH7] collecting unused assets", () => {
+  let gc: DevServer;
+  beforeAll(async () => {
+    gc = await startDevServer({
+      vars: {
+        MAX_ROOM_ASSET_BYTES: String(TEST_QUOTA),
+        ASSET_GRACE_MS: "1",
+        CHECKPOINT_QUIET_MS: "500",
+        CHECKPOINT_MAX_INTERVAL_MS: "60000",
+      },
+    });
+  });
+  afterAll(async () => {
+    await gc?.dispose();
+  });
+
+  const image = (asset: string) => makeShape({ type: "image", asset, mime: "image/png" });
+  const hashesIn = async (base: string) => (await list(base)).assets.map((a) => a.hash).sort();
+
+  test("a checkpoint, then a full room, delete what no shape or checkpoint names, and only that", async () => {
+    const room = uniqueRoomId("asset-gc");
+    const base = roomBase(room, gc);
+    const ada = await editor(room, gc);
+    const [board, history, unused] = [png(600_000, 11), png(600_000, 12), png(600_000, 13)];
+    const [boardHash, historyHash, unusedHash] = await Promise.all([
+      sha256Hex(board),
+      sha256Hex(history),
+      sha256Hex(unused),
+    ]);
+    for (const bytes of [board, history, unused]) expect((await put(base, bytes)).status).toBe(201);
+
+    // Two images on the board: the burst's checkpoint lets the room look, and the third goes.
+    const onBoard = image(boardHash);
+    const inHistory = image(historyHash);
+    addShapes(ada.doc, [onBoard, inHistory]);
+    await waitFor(async () => !(await hashesIn(base)).includes(unusedHash), {
+      timeout: 20_000,
+      message: "the unnamed asset deleted after the first checkpoint",
+    });
+    expect(await hashesIn(base)).toEqual([boardHash, historyHash].sort());
+    expect((await fetch(`${base}/assets/${unusedHash}`, { method: "HEAD" })).status).toBe(404);
+    expect((await list(base)).used).toBe(1_200_000);
+
+    // One image leaves the board; the checkpoint still shows it, so its bytes stay.
+    deleteShape(ada.doc, inHistory.id);
+    await ada.waitForSaved();
+
+    // A fourth fits (1.8 MB); a fifth does not, so the room first deletes the fourth, which no
+    // shape names, and stores the fifth.
+    const [fourth, fifth] = [png(600_000, 14), png(600_000, 15)];
+    const [fourthHash, fifthHash] = await Promise.all([sha256Hex(fourth), sha256Hex(fifth)]);
+    expect((await put(base, fourth)).status).toBe(201);
+    expect((await put(base, fifth)).status).toBe(201);
+    expect(await hashesIn(base)).toEqual([boardHash, historyHash, fifthHash].sort());
+    expect(fourthHash).not.toBe(fifthHash);
+
+    // Now every stored asset is named (board, checkpoint, board): a sixth is refused.
+    addShapes(ada.doc, [image(fifthHash)]);
+    await ada.waitForSaved();
+    const refused = await put(base, png(600_000, 16));
+    expect(refused.status).toBe(507);
+    expect(refused.json).toMatchObject({ used: 1_800_000, quota: TEST_QUOTA });
+    const { res, bytes } = await getBytes(`${base}/assets/${historyHash}`);
+    expect(res.status).toBe(200);
+    expect(same(bytes, history)).toBe(true);
   });
 });

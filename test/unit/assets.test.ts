@@ -14,6 +14,9 @@
  *  [AS6] Storing an asset again costs nothing and writes nothing.
  *  [AS7] A put that fails stores nothing and leaves the usage as it was.
  *  [AS8] The HTTP handler answers each error with its code (docs/limits.md) and stores nothing.
+ *  [AS9] Collecting deletes, whole, each asset nothing names that is older than the grace; it
+ *        keeps named and young ones, recounts the usage, and runs before a 507; storing an old
+ *        asset again restarts its grace.
  */
 import { describe, expect, it, vi } from "vitest";
 import { AssetStore, handleAssetRequest } from "../../party/assets";
@@ -436,5 +439,94 @@ describe("[AS8] handleAssetRequest", () => {
       "default-src 'none'; style-src 'unsafe-inline'",
     );
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(svg);
+  });
+});
+
+describe("[AS9] collecting unused assets", () => {
+  /** A store on a clock the test moves, naming `named` as kept. */
+  function fixture(quota = 10_000) {
+    const storage = new MemoryStorage();
+    let now = 1_000_000;
+    const store = new AssetStore(storage, quota, 128, () => now);
+    store.graceMs = 1000;
+    const named = new Set<string>();
+    store.references = async () => new Set(named);
+    const add = async (size: number, seed: number) => {
+      const bytes = png(size, seed);
+      const hash = await sha256Hex(bytes);
+      expect((await store.put(hash, "image/png", bytes)).status).toBe("stored");
+      return hash;
+    };
+    return { storage, store, named, add, tick: (ms: number) => (now += ms) };
+  }
+
+  it("deletes unnamed assets past the grace, whole; keeps named and young ones; recounts usage", async () => {
+    const f = fixture();
+    const unnamed = await f.add(300, 1);
+    const named = await f.add(400, 2);
+    f.named.add(named);
+    f.tick(1001);
+    const young = await f.add(200, 3);
+    expect(await f.store.collect()).toEqual({ deleted: [unnamed], freed: 300 });
+    expect(await f.store.read(unnamed)).toBeNull();
+    expect([...f.storage.data.keys()].filter((k) => k.includes(unnamed))).toEqual([]);
+    expect((await f.store.list()).assets.map((a) => a.hash).sort()).toEqual([named, young].sort());
+    expect(await f.store.usage()).toBe(600);
+    expect(f.storage.data.get("assets:used")).toBe(600);
+    // A deleted asset can be uploaded again, whole.
+    const again = png(300, 1);
+    expect((await f.store.put(unnamed, "image/png", again)).status).toBe("stored");
+    expect(same((await f.store.read(unnamed))?.bytes, again)).toBe(true);
+  });
+
+  it("without references it deletes nothing", async () => {
+    const f = fixture();
+    await f.add(300, 1);
+    f.tick(5000);
+    f.store.references = null;
+    expect(await f.store.collect()).toEqual({ deleted: [], freed: 0 });
+    expect((await f.store.list()).assets).toHaveLength(1);
+  });
+
+  it("a usage count left high by a crash is recounted from the stored assets", async () => {
+    const f = fixture();
+    const hash = await f.add(300, 1);
+    await f.storage.put({ "assets:used": 9999 });
+    const fresh = new AssetStore(f.storage, 10_000, 128);
+    fresh.references = async () => new Set([hash]);
+    expect((await fresh.collect()).deleted).toEqual([]);
+    expect(await fresh.usage()).toBe(300);
+  });
+
+  it("a full room deletes what nothing names before refusing an upload", async () => {
+    const f = fixture(1000);
+    const unnamed = await f.add(600, 1);
+    f.tick(1001);
+    const next = png(600, 2);
+    const hash = await sha256Hex(next);
+    expect((await f.store.put(hash, "image/png", next)).status).toBe("stored");
+    expect(await f.store.meta(unnamed)).toBeNull();
+    expect(await f.store.usage()).toBe(600);
+    // Now the one stored is named: nothing to delete, so the quota refuses.
+    f.named.add(hash);
+    f.tick(1001);
+    const third = png(600, 3);
+    expect(await f.store.put(await sha256Hex(third), "image/png", third)).toEqual({
+      status: "quota",
+      used: 600,
+      quota: 1000,
+    });
+  });
+
+  it("storing an old asset again restarts its grace", async () => {
+    const f = fixture();
+    const hash = await f.add(300, 1);
+    f.tick(900);
+    expect((await f.store.put(hash, "image/png", png(300, 1))).status).toBe("exists");
+    f.tick(500);
+    // 1,400 ms after the first upload, 500 after the second: kept.
+    expect((await f.store.collect()).deleted).toEqual([]);
+    f.tick(501);
+    expect((await f.store.collect()).deleted).toEqual([hash]);
   });
 });

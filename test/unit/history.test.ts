@@ -24,7 +24,7 @@ import {
   STORAGE_CHUNK_BYTES,
   STORAGE_MAX_VALUE_BYTES,
 } from "../../src/shared/constants";
-import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { assetRefs, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { awarenessFrame, updateFrame } from "../helpers/frames";
 import { seededRandom } from "../helpers/prng";
 import { captureUpdate, FakeConn, FakeScheduler, validShape } from "./support/fakes";
@@ -202,6 +202,33 @@ describe("CheckpointStore [HT3]", () => {
     expect(await store.bytes()).toBe(130 * 1024);
   });
 
+  test("[HT6] each checkpoint keeps the assets it names; thinning one lets its assets go", async () => {
+    const storage = new MemoryStorage();
+    const store = new CheckpointStore(storage, {
+      limits: { ...DEFAULT_RETENTION, budgetBytes: 250 * 1024 },
+    });
+    const [a, b, c] = ["aa", "bb", "cc"].map((x) => x.repeat(32)) as [string, string, string];
+    const big = () => new Uint8Array(130 * 1024);
+    const first = await store.add(big(), { ...info(NOW), assets: [a, b] });
+    expect(await store.assetRefs()).toEqual(new Set([a, b]));
+    // The budget keeps only the second: the first's list goes with its chunks.
+    await store.add(big(), { ...info(NOW + 1), assets: new Set([b, c]) });
+    expect(await store.assetRefs()).toEqual(new Set([b, c]));
+    expect(storage.data.has(`ckpt:${first.id}:assets`)).toBe(false);
+  });
+
+  test("[HT6] a checkpoint stored without its asset list is decoded for it", async () => {
+    const storage = new MemoryStorage();
+    const store = new CheckpointStore(storage);
+    const doc = new Y.Doc();
+    const hash = "12".repeat(32);
+    getShapes(doc).set("i1", shapeToYMap(validShape("image", "i1", { asset: hash })));
+    // As a checkpoint taken before asset lists were kept.
+    const old = await store.add(Y.encodeStateAsUpdate(doc), info(NOW));
+    expect(storage.data.has(`ckpt:${old.id}:assets`)).toBe(false);
+    expect(await new CheckpointStore(storage).assetRefs()).toEqual(new Set([hash]));
+  });
+
   test("unknown ids read as null", async () => {
     const store = new CheckpointStore(new MemoryStorage());
     await store.add(new Uint8Array([1]), info(NOW));
@@ -223,6 +250,7 @@ function fixture(timing = {}) {
       encode: () => Y.encodeStateAsUpdate(doc),
       shapeCount: () => readShapes(doc).length,
       presentNames: () => present,
+      assets: () => assetRefs(doc),
     },
     store,
     scheduler,
@@ -316,7 +344,12 @@ describe("Checkpointer [HT4]", () => {
     expect(await f.store.list()).toHaveLength(1);
     // …and after a restart, with the same board loaded into a new checkpointer.
     const again = new Checkpointer(
-      { encode: () => Y.encodeStateAsUpdate(f.doc), shapeCount: () => 1, presentNames: () => [] },
+      {
+        encode: () => Y.encodeStateAsUpdate(f.doc),
+        shapeCount: () => 1,
+        presentNames: () => [],
+        assets: () => [],
+      },
       new CheckpointStore(f.storage),
       f.scheduler,
       () => {},
@@ -388,6 +421,7 @@ describe("Checkpointer failures [HT4]", () => {
         },
         shapeCount: () => 0,
         presentNames: () => [],
+        assets: () => [],
       },
       store,
       scheduler,
