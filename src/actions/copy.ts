@@ -1,3 +1,4 @@
+import { withImageCode } from "../assets/source";
 import { withFrameChildren } from "../doc/diagram";
 import { clipboardJson } from "../doc/transfer";
 import { isMod } from "./keys";
@@ -15,6 +16,9 @@ export function copySelection(ctx: ActionContext, input: ActionInput): string | 
   if (picked.length === 0) return null;
   const json = clipboardJson(picked);
   ctx.clipboard.text = json;
+  // Their bytes stay on this device, so a paste into another room can upload them there.
+  const assets = picked.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : []));
+  if (assets.length > 0) withImageCode((m) => m.keepLocalCopies(assets));
   const event = input.clipboard;
   if (event?.clipboardData) {
     event.clipboardData.setData("text/plain", json);

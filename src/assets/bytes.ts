@@ -1,11 +1,11 @@
 /**
- * An asset's bytes for export: this device's copy first, else the room's (`GET …/assets/<hash>`,
- * same origin). Loaded on demand by the export code.
+ * An asset's bytes for export and copying: this device's copy first, else the room's
+ * (`GET …/assets/<hash>`, same origin). Loaded on demand by the export code.
  */
 import { assetTypeOf } from "../shared/assets";
 import type { Shape } from "../shared/schema";
 import { assetUrl } from "./loader";
-import { getAssetBlob } from "./localStore";
+import { getAssetBlob, localAssets } from "./localStore";
 
 export async function assetBlob(hash: string): Promise<Blob | null> {
   const local = await getAssetBlob(hash).catch(() => null);
@@ -18,6 +18,33 @@ export async function assetBlob(hash: string): Promise<Blob | null> {
   } catch {
     return null;
   }
+}
+
+const keeping = new Map<string, Promise<void>>();
+
+/**
+ * Copied images: makes sure this device keeps a copy of their bytes (fetched from the room it
+ * shows them from, usually out of the HTTP cache), so a paste into another room, in this tab or
+ * another, can upload them there (`requeueLocal`). Resolves once every copy is kept or found
+ * unavailable.
+ */
+export async function keepLocalCopies(hashes: Iterable<string>): Promise<void> {
+  const runs = [...new Set(hashes)].map((hash) => {
+    let run = keeping.get(hash);
+    if (!run) {
+      run = (async () => {
+        if (await getAssetBlob(hash).catch(() => null)) return;
+        const blob = await assetBlob(hash);
+        // The room checked the bytes against their hash when it stored them.
+        if (blob && assetTypeOf(blob.type)) await localAssets.putBlob(hash, blob);
+      })()
+        .catch(() => undefined)
+        .finally(() => keeping.delete(hash));
+      keeping.set(hash, run);
+    }
+    return run;
+  });
+  await Promise.all(runs);
 }
 
 export async function toBase64(blob: Blob): Promise<string> {

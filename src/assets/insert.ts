@@ -9,6 +9,7 @@ import { ALLOWED_ASSET_TYPES, type AssetType, assetTypeOf, sha256Hex } from "../
 import { IMAGE_FIT_VIEWPORT, MAX_ALT_LENGTH } from "../shared/constants";
 import { DEFAULT_STROKE, DEFAULT_STROKE_WIDTH, parseShape } from "../shared/schema";
 import type { Point } from "../tools/geometry";
+import { keepLocalCopies } from "./bytes";
 import { ImageRejected, prepareImage } from "./downscale";
 import { source } from "./host";
 import { provideLocal } from "./loader";
@@ -91,9 +92,11 @@ export async function insertImages(
 
 /**
  * Image shapes pasted from another room: the bytes this device has are queued for this room too
- * (the room dedupes by hash, so one it has already costs a 200 and nothing else).
+ * (the room dedupes by hash, so one it has already costs a 200 and nothing else). Copying kept
+ * them on this device (`keepLocalCopies`); a copy still being kept is waited for.
  */
 export async function requeueLocal(roomId: string, hashes: readonly string[]): Promise<void> {
+  await keepLocalCopies(hashes);
   for (const hash of new Set(hashes)) {
     const blob = await localAssets.getBlob(hash).catch(() => null);
     const type = assetTypeOf(blob?.type);

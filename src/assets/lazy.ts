@@ -3,7 +3,7 @@
  * one import() for all of it keeps the always-loaded bundle from being split into extra shared
  * pieces (each costs its own gzip window and import glue).
  */
-export { exportAssets, svgImages } from "./bytes";
+export { exportAssets, keepLocalCopies, svgImages } from "./bytes";
 export { dropImages } from "./drop";
 export { connectSource } from "./host";
 export { importAssets, insertImages, pickImages, requeueLocal } from "./insert";

@@ -1,15 +1,28 @@
 /**
- * This device's assets in IndexedDB: the bytes
- * by hash (one copy whatever the room), and the upload queue by room and hash. An image added
- * offline lives here until its room has it, across reloads. Plain IndexedDB with a two-line
- * promise helper: sharing lib0's helpers with y-indexeddb would split them out of the main
- * bundle into a chunk of their own, costing every visitor more than these lines.
+ * This device's assets in IndexedDB: the bytes by hash (one copy whatever the room), when each
+ * was last used, and the upload queue by room and hash. An image added offline lives here until
+ * its room has it, across reloads; a copy not used for IMAGE_CACHE_MAX_AGE_MS, or the least
+ * recently used beyond IMAGE_CACHE_MAX_BYTES, is dropped (`pruneAssetCache`), never one still
+ * queued. Plain IndexedDB with a two-line promise helper: sharing lib0's helpers with
+ * y-indexeddb would split them out of the main bundle into a chunk of their own, costing every
+ * visitor more than these lines.
  */
+import { IMAGE_CACHE_MAX_AGE_MS, IMAGE_CACHE_MAX_BYTES } from "../shared/constants";
 import type { AssetStore, PendingUpload } from "./queue";
 
 const DB_NAME = "sketchroom-assets";
 const BLOBS = "blobs";
 const UPLOADS = "uploads";
+/** hash → Use: when this device last showed, added or uploaded the picture. */
+const USED = "used";
+
+interface Use {
+  at: number;
+  bytes: number;
+}
+
+/** A use is written again only when the last one is older than this: reads stay reads. */
+const TOUCH_EVERY_MS = 24 * 60 * 60_000;
 
 let dbPromise: Promise<IDBDatabase> | null = null;
 
@@ -20,12 +33,24 @@ function done<T>(request: IDBRequest<T>): Promise<T> {
   });
 }
 
+function finished(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error("transaction aborted"));
+  });
+}
+
 function db(): Promise<IDBDatabase> {
   if (!dbPromise) {
-    const open = indexedDB.open(DB_NAME, 1);
-    open.onupgradeneeded = () => {
-      open.result.createObjectStore(BLOBS);
-      open.result.createObjectStore(UPLOADS, { keyPath: ["roomId", "hash"] });
+    const open = indexedDB.open(DB_NAME, 2);
+    open.onupgradeneeded = (event) => {
+      // Version 1 had the bytes and the queue; 2 adds when each copy was last used.
+      if (event.oldVersion < 1) {
+        open.result.createObjectStore(BLOBS);
+        open.result.createObjectStore(UPLOADS, { keyPath: ["roomId", "hash"] });
+      }
+      if (event.oldVersion < 2) open.result.createObjectStore(USED);
     };
     dbPromise = done(open);
   }
@@ -39,15 +64,28 @@ async function store(
   return (await db()).transaction(name, mode).objectStore(name);
 }
 
+/** Records that the picture was used now, unless that was already recorded today. */
+async function touch(hash: string, bytes: number, now = Date.now()): Promise<void> {
+  const used = await store(USED);
+  const last = (await done(used.get(hash))) as Use | undefined;
+  if (last && now - last.at < TOUCH_EVERY_MS) return;
+  await done(used.put({ at: now, bytes } satisfies Use, hash));
+}
+
 export async function getAssetBlob(hash: string): Promise<Blob | null> {
   const value: unknown = await done((await store(BLOBS, "readonly")).get(hash));
-  return value instanceof Blob ? value : null;
+  if (!(value instanceof Blob)) return null;
+  void touch(hash, value.size).catch(() => undefined);
+  return value;
 }
 
 export const localAssets: AssetStore = {
   getBlob: getAssetBlob,
   async putBlob(hash, blob) {
-    await done((await store(BLOBS)).put(blob, hash));
+    const tx = (await db()).transaction([BLOBS, USED], "readwrite");
+    tx.objectStore(BLOBS).put(blob, hash);
+    tx.objectStore(USED).put({ at: Date.now(), bytes: blob.size } satisfies Use, hash);
+    await finished(tx);
   },
   async pending(roomId) {
     const range = IDBKeyRange.bound([roomId, ""], [roomId, "\uffff"]);
@@ -65,3 +103,52 @@ export const localAssets: AssetStore = {
     if (item) await done(uploads.put({ ...item, state: "failed", error }));
   },
 };
+
+export interface PruneLimits {
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+/**
+ * Drops this device's copies not used for `maxAgeMs`, then the least recently used while the
+ * rest is over `maxBytes`. A copy in any room's upload queue (pending or failed) is kept: it may
+ * be the only one. A copy with no recorded use (stored before uses were) counts as used now.
+ * One transaction: an image added meanwhile waits for it and is never half-dropped. Resolves to
+ * the hashes dropped.
+ */
+export async function pruneAssetCache(
+  now = Date.now(),
+  limits: PruneLimits = { maxAgeMs: IMAGE_CACHE_MAX_AGE_MS, maxBytes: IMAGE_CACHE_MAX_BYTES },
+): Promise<string[]> {
+  const tx = (await db()).transaction([BLOBS, USED, UPLOADS], "readwrite");
+  const blobs = tx.objectStore(BLOBS);
+  const used = tx.objectStore(USED);
+  const [hashes, queue] = await Promise.all([
+    done(blobs.getAllKeys()) as Promise<string[]>,
+    done(tx.objectStore(UPLOADS).getAll()) as Promise<PendingUpload[]>,
+  ]);
+  const queued = new Set(queue.map((item) => item.hash));
+  const uses: { hash: string; use: Use }[] = [];
+  for (const hash of hashes) {
+    let use = (await done(used.get(hash))) as Use | undefined;
+    if (!use) {
+      const blob: unknown = await done(blobs.get(hash));
+      use = { at: now, bytes: blob instanceof Blob ? blob.size : 0 };
+      used.put(use, hash);
+    }
+    if (!queued.has(hash)) uses.push({ hash, use });
+  }
+  let total = uses.reduce((sum, u) => sum + u.use.bytes, 0);
+  const drop: string[] = [];
+  // Oldest use first: the age limit, then the size limit, take from the front.
+  uses.sort((a, b) => a.use.at - b.use.at);
+  for (const { hash, use } of uses) {
+    if (now - use.at <= limits.maxAgeMs && total <= limits.maxBytes) break;
+    drop.push(hash);
+    total -= use.bytes;
+    blobs.delete(hash);
+    used.delete(hash);
+  }
+  await finished(tx);
+  return drop;
+}

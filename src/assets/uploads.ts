@@ -5,12 +5,25 @@
  */
 import type { RoomClient } from "../net/types";
 import type { AssetType } from "../shared/assets";
+import { IMAGE_CACHE_PRUNE_DELAY_MS } from "../shared/constants";
 import { source } from "./host";
 import { assetPath, retryDelay, retryMissing } from "./loader";
-import { localAssets } from "./localStore";
+import { localAssets, pruneAssetCache } from "./localStore";
 import { classifyPut, type PutOutcome, Uploader } from "./queue";
 
 let current: { roomId: string; uploader: Uploader } | null = null;
+let pruneScheduled = false;
+
+/** Once per page, a while after a room opens and in idle time: drop stale copies of pictures. */
+function schedulePrune(): void {
+  if (pruneScheduled) return;
+  pruneScheduled = true;
+  setTimeout(() => {
+    const run = () => void pruneAssetCache().catch(() => undefined);
+    if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 10_000 });
+    else run();
+  }, IMAGE_CACHE_PRUNE_DELAY_MS);
+}
 
 async function put(roomId: string, hash: string, type: AssetType, blob: Blob): Promise<PutOutcome> {
   try {
@@ -35,6 +48,7 @@ async function put(roomId: string, hash: string, type: AssetType, blob: Blob): P
  * editor, the room's upload queue drained while connected. Returns a stop function.
  */
 export function startImages(client: RoomClient): () => void {
+  schedulePrune();
   // Peers' images that were missing may have arrived while this tab was away: retry them when
   // the connection comes back (not on every status change: "saved" flips with each edit).
   let wasConnected = client.getStatus().state === "connected";

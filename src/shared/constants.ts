@@ -326,3 +326,12 @@ export const IMAGE_FIT_VIEWPORT = 0.5;
 export const IMAGE_RETRY_MIN_MS = 250;
 /** ms. Retry ceiling: an image uploaded by someone else shows within this long of arriving. */
 export const IMAGE_RETRY_MAX_MS = 8_000;
+/**
+ * ms. This device drops its copy of a picture it has not shown, added or uploaded for this long
+ * (the room keeps the bytes; docs/limits.md "Images"). Copies still queued for upload stay.
+ */
+export const IMAGE_CACHE_MAX_AGE_MS = 30 * 24 * 60 * 60_000;
+/** bytes. Above this, the least recently used copies go first (queued ones stay). */
+export const IMAGE_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+/** ms after a room opens before the device's copies are pruned, in idle time. */
+export const IMAGE_CACHE_PRUNE_DELAY_MS = 5_000;

@@ -17,6 +17,12 @@
  *         an import into another room uploads there.
  *  [IM12] A picture of a type the room refuses, or a GIF over the cap, is refused on the device
  *         with a notice; no shape, no upload.
+ *  [IM14] An image copied in one room and pasted into another (another tab of the same browser)
+ *         reaches the second room and a second browser there, though this browser never had the
+ *         bytes before the copy (they came from the room).
+ *  [IM13] This device's copy of a picture unused for 30 days is dropped when a room opens; one
+ *         still waiting to upload is kept, and uploads once its room is back. (The month is the only
+ *         thing faked: the test ages the copies' recorded use in IndexedDB.)
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -27,7 +33,7 @@ import { roomHelpers, setupE2E } from "../helpers/e2e";
 import { canvasBox, near, openRoom, STATUS, shapesIn } from "../helpers/pages";
 import { paintedAt } from "../helpers/pixels";
 import { sha256Hex, solidPng } from "../helpers/png";
-import { fetchSnapshot } from "../helpers/shapes";
+import { addShapes, fetchSnapshot, makeShape } from "../helpers/shapes";
 import { waitFor } from "../helpers/wait";
 import { connectPeer, uniqueRoomId } from "../helpers/yclient";
 
@@ -134,6 +140,54 @@ async function waitForAsset(room: string, hash: string, bytes: Buffer, timeout =
     message: `the room serves asset ${hash.slice(0, 8)}…`,
   });
   expect(got.equals(bytes)).toBe(true);
+}
+
+/** The hashes this device keeps a copy of (IndexedDB, src/assets/localStore.ts). */
+function deviceCopies(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open("sketchroom-assets");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction("blobs").objectStore("blobs").getAllKeys();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve((req.result as string[]).sort());
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+/** Moves every copy's last recorded use `days` into the past, as if the device sat unused. */
+function ageDeviceCopies(page: Page, days: number): Promise<number> {
+  return page.evaluate(
+    (ms) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("sketchroom-assets");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("used", "readwrite");
+          const used = tx.objectStore("used");
+          let n = 0;
+          used.openCursor().onsuccess = (e) => {
+            const cursor = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
+            if (!cursor) return;
+            cursor.update({ ...cursor.value, at: cursor.value.at - ms });
+            n++;
+            cursor.continue();
+          };
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve(n);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    days * 24 * 60 * 60_000,
+  );
 }
 
 async function secondPage(room: string, label: string): Promise<Page> {
@@ -256,6 +310,114 @@ describe("images", () => {
       hash,
     );
   }, 150_000);
+
+  test("[IM13] a device copy unused for a month is dropped when a room opens; one waiting to upload stays", async () => {
+    const [red, blue] = [solidPng(120, 80, RED), solidPng(120, 80, BLUE)];
+    const [redHash, blueHash] = [sha256Hex(red), sha256Hex(blue)];
+    const room = uniqueRoomId("images-prune");
+    const a = await secondPage(room, "prune-a");
+    const box = await canvasBox(a);
+    await a.mouse.move(box.x + 200, box.y + 200);
+    await pasteFile(a, red, "red.png", "image/png");
+    await waitForAsset(room, redHash, red);
+    // The room has red; blue is added while the server is down, so it waits in the queue.
+    await e2e.server.kill();
+    await waitFor(
+      async () => (await a.locator(STATUS).getAttribute("data-state")) !== "connected",
+      { timeout: 20_000, message: "A's badge leaves connected once the server is gone" },
+    );
+    await a.mouse.move(box.x + 500, box.y + 300);
+    await pasteFile(a, blue, "blue.png", "image/png");
+    await waitForColor(a, 500, 300, BLUE, "A paints its offline image");
+    await waitFor(async () => (await deviceCopies(a)).length === 2, {
+      message: "both pictures are in this device's copies",
+    });
+    expect(await deviceCopies(a)).toEqual([redHash, blueHash].sort());
+
+    expect(await ageDeviceCopies(a, 31)).toBe(2);
+    // A month later the user opens another board (the server still down: the page comes from
+    // the service worker). Neither picture is shown there, so neither copy is used again.
+    await a.goto(`${e2e.server.url}/r/${uniqueRoomId("images-prune-other")}`);
+    await waitFor(async () => (await deviceCopies(a)).length === 1, {
+      timeout: 30_000,
+      message: "the month-old copy the room has is dropped",
+    });
+    expect(await deviceCopies(a)).toEqual([blueHash]);
+    // Back on the first board once the server is back: blue uploads from the copy kept for it,
+    // and red comes from the room.
+    await e2e.server.restart();
+    await a.goto(`${e2e.server.url}/r/${room}`);
+    await waitForAsset(room, blueHash, blue, 60_000);
+    await waitForColor(a, 500, 300, BLUE, "A paints blue");
+    await waitForColor(a, 200, 200, RED, "A paints red from the room");
+  }, 150_000);
+
+  test("[IM14] an image copied from one room and pasted into another reaches the second room", async () => {
+    const png = solidPng(140, 100, GREEN);
+    const hash = sha256Hex(png);
+    const from = uniqueRoomId("images-copy-from");
+    const to = uniqueRoomId("images-copy-to");
+    // Room one gets the picture from a plain HTTP client and a Yjs peer: the browser below only
+    // ever sees it through the room.
+    const res = await fetch(`${e2e.server.url}/parties/main/${from}/assets/${hash}`, {
+      method: "PUT",
+      body: new Uint8Array(png),
+      headers: { "content-type": "image/png" },
+    });
+    expect(res.status).toBe(201);
+    const peer = await connectPeer(e2e.server.wsUrl, from);
+    try {
+      await peer.synced;
+      const shape = {
+        x: 240,
+        y: 190,
+        width: 140,
+        height: 100,
+        asset: hash,
+        mime: "image/png" as const,
+      };
+      addShapes(peer.doc, [makeShape({ type: "image", ...shape })]);
+      const a = await secondPage(from, "copy-a");
+      await waitForColor(a, 310, 240, GREEN, "A paints room one's image");
+      expect(await deviceCopies(a)).toEqual([]);
+
+      // Select it, and copy: the copy event the browser fires for Ctrl+C.
+      const box = await canvasBox(a);
+      await a.mouse.click(box.x + 310, box.y + 240);
+      const json = await a.evaluate(() => {
+        const dt = new DataTransfer();
+        document.dispatchEvent(
+          new ClipboardEvent("copy", { clipboardData: dt, bubbles: true, cancelable: true }),
+        );
+        return dt.getData("text/plain");
+      });
+      expect(json).toContain(hash);
+
+      // Another tab of the same browser, on room two: paste at the pointer.
+      const b = await a.context().newPage();
+      await openRoom(b, `${e2e.server.url}/r/${to}`);
+      const bBox = await canvasBox(b);
+      await b.mouse.move(bBox.x + 500, bBox.y + 300);
+      await b.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.setData("text/plain", text);
+        document.dispatchEvent(
+          new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }),
+        );
+      }, json);
+      const pasted = await waitFor(
+        async () => (await fetchSnapshot(e2e.server.url, to)).find((s) => s.type === "image"),
+        { message: "the pasted image shape in room two" },
+      );
+      expect(pasted.asset).toBe(hash);
+      await waitForAsset(to, hash, png);
+      const c = await secondPage(to, "copy-c");
+      const [cx, cy] = [pasted.x + pasted.width / 2, pasted.y + pasted.height / 2];
+      await waitForColor(c, cx, cy, GREEN, "a second browser paints the pasted image in room two");
+    } finally {
+      await peer.close();
+    }
+  }, 120_000);
 
   test("[IM9] an image whose bytes are not in the room yet shows a placeholder, then the picture once uploaded", async () => {
     const png = solidPng(200, 120, GREEN);
