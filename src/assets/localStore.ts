@@ -1,6 +1,8 @@
 /**
  * This device's assets in IndexedDB: the bytes by hash (one copy whatever the room), when each
- * was last used, and the upload queue by room and hash. An image added offline lives here until
+ * was last used (under `used:<hash>` in the same store: a new store would need a version
+ * upgrade, which a tab still running older code blocks for as long as it stays open), and the
+ * upload queue by room and hash. An image added offline lives here until
  * its room has it, across reloads; a copy not used for IMAGE_CACHE_MAX_AGE_MS, or the least
  * recently used beyond IMAGE_CACHE_MAX_BYTES, is dropped (`pruneAssetCache`), never one still
  * queued. Plain IndexedDB with a two-line promise helper: sharing lib0's helpers with
@@ -13,8 +15,9 @@ import type { AssetStore, PendingUpload } from "./queue";
 const DB_NAME = "sketchroom-assets";
 const BLOBS = "blobs";
 const UPLOADS = "uploads";
-/** hash → Use: when this device last showed, added or uploaded the picture. */
-const USED = "used";
+/** `used:<hash>` → Use, in BLOBS: when this device last showed, added or copied the picture. */
+const usedKey = (hash: string) => `used:${hash}`;
+const USED_PREFIX = "used:";
 
 interface Use {
   at: number;
@@ -43,14 +46,10 @@ function finished(tx: IDBTransaction): Promise<void> {
 
 function db(): Promise<IDBDatabase> {
   if (!dbPromise) {
-    const open = indexedDB.open(DB_NAME, 2);
-    open.onupgradeneeded = (event) => {
-      // Version 1 had the bytes and the queue; 2 adds when each copy was last used.
-      if (event.oldVersion < 1) {
-        open.result.createObjectStore(BLOBS);
-        open.result.createObjectStore(UPLOADS, { keyPath: ["roomId", "hash"] });
-      }
-      if (event.oldVersion < 2) open.result.createObjectStore(USED);
+    const open = indexedDB.open(DB_NAME, 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore(BLOBS);
+      open.result.createObjectStore(UPLOADS, { keyPath: ["roomId", "hash"] });
     };
     dbPromise = done(open);
   }
@@ -66,10 +65,10 @@ async function store(
 
 /** Records that the picture was used now, unless that was already recorded today. */
 async function touch(hash: string, bytes: number, now = Date.now()): Promise<void> {
-  const used = await store(USED);
-  const last = (await done(used.get(hash))) as Use | undefined;
+  const blobs = await store(BLOBS);
+  const last = (await done(blobs.get(usedKey(hash)))) as Use | undefined;
   if (last && now - last.at < TOUCH_EVERY_MS) return;
-  await done(used.put({ at: now, bytes } satisfies Use, hash));
+  await done(blobs.put({ at: now, bytes } satisfies Use, usedKey(hash)));
 }
 
 export async function getAssetBlob(hash: string): Promise<Blob | null> {
@@ -82,9 +81,9 @@ export async function getAssetBlob(hash: string): Promise<Blob | null> {
 export const localAssets: AssetStore = {
   getBlob: getAssetBlob,
   async putBlob(hash, blob) {
-    const tx = (await db()).transaction([BLOBS, USED], "readwrite");
+    const tx = (await db()).transaction(BLOBS, "readwrite");
     tx.objectStore(BLOBS).put(blob, hash);
-    tx.objectStore(USED).put({ at: Date.now(), bytes: blob.size } satisfies Use, hash);
+    tx.objectStore(BLOBS).put({ at: Date.now(), bytes: blob.size } satisfies Use, usedKey(hash));
     await finished(tx);
   },
   async pending(roomId) {
@@ -120,21 +119,21 @@ export async function pruneAssetCache(
   now = Date.now(),
   limits: PruneLimits = { maxAgeMs: IMAGE_CACHE_MAX_AGE_MS, maxBytes: IMAGE_CACHE_MAX_BYTES },
 ): Promise<string[]> {
-  const tx = (await db()).transaction([BLOBS, USED, UPLOADS], "readwrite");
+  const tx = (await db()).transaction([BLOBS, UPLOADS], "readwrite");
   const blobs = tx.objectStore(BLOBS);
-  const used = tx.objectStore(USED);
-  const [hashes, queue] = await Promise.all([
+  const [keys, queue] = await Promise.all([
     done(blobs.getAllKeys()) as Promise<string[]>,
     done(tx.objectStore(UPLOADS).getAll()) as Promise<PendingUpload[]>,
   ]);
   const queued = new Set(queue.map((item) => item.hash));
   const uses: { hash: string; use: Use }[] = [];
-  for (const hash of hashes) {
-    let use = (await done(used.get(hash))) as Use | undefined;
+  for (const hash of keys) {
+    if (hash.startsWith(USED_PREFIX)) continue;
+    let use = (await done(blobs.get(usedKey(hash)))) as Use | undefined;
     if (!use) {
       const blob: unknown = await done(blobs.get(hash));
       use = { at: now, bytes: blob instanceof Blob ? blob.size : 0 };
-      used.put(use, hash);
+      blobs.put(use, usedKey(hash));
     }
     if (!queued.has(hash)) uses.push({ hash, use });
   }
@@ -147,7 +146,7 @@ export async function pruneAssetCache(
     drop.push(hash);
     total -= use.bytes;
     blobs.delete(hash);
-    used.delete(hash);
+    blobs.delete(usedKey(hash));
   }
   await finished(tx);
   return drop;

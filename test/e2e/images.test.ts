@@ -153,7 +153,8 @@ function deviceCopies(page: Page): Promise<string[]> {
           const req = open.result.transaction("blobs").objectStore("blobs").getAllKeys();
           req.onsuccess = () => {
             open.result.close();
-            resolve((req.result as string[]).sort());
+            // The store also holds `used:<hash>` records beside the bytes.
+            resolve((req.result as string[]).filter((k) => /^[0-9a-f]{64}$/.test(k)).sort());
           };
           req.onerror = () => reject(req.error);
         };
@@ -169,10 +170,10 @@ function ageDeviceCopies(page: Page, days: number): Promise<number> {
         const open = indexedDB.open("sketchroom-assets");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction("used", "readwrite");
-          const used = tx.objectStore("used");
+          const tx = open.result.transaction("blobs", "readwrite");
+          const used = IDBKeyRange.bound("used:", "used:\uffff");
           let n = 0;
-          used.openCursor().onsuccess = (e) => {
+          tx.objectStore("blobs").openCursor(used).onsuccess = (e) => {
             const cursor = (e.target as IDBRequest<IDBCursorWithValue | null>).result;
             if (!cursor) return;
             cursor.update({ ...cursor.value, at: cursor.value.at - ms });
