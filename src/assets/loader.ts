@@ -5,10 +5,12 @@
  * untainted). One that is in neither place yet (still uploading from someone's offline tab) is
  * retried with backoff, and at once when the connection comes back.
  */
+import { assetTypeOf } from "../shared/assets";
 import { IMAGE_RETRY_MAX_MS, IMAGE_RETRY_MIN_MS } from "../shared/constants";
 import { source } from "./host";
 import { getAssetBlob } from "./localStore";
 import type { AssetEntry } from "./source";
+import { offerLocalCopy } from "./uploads";
 
 /** The path of an asset under a room (`main`) or a view link (`view`), for GET and PUT. */
 export function assetPath(party: "main" | "view", roomId: string, hash: string): string {
@@ -40,8 +42,12 @@ export async function loadAsset(hash: string, entry: AssetEntry): Promise<void> 
   const blob = await localBlob(hash);
   try {
     // The object URL stays: the decoded element keeps painting from it for the page's life.
-    if (blob)
-      return source().setAssetState(entry, "ready", await decode(URL.createObjectURL(blob)));
+    if (blob) {
+      source().setAssetState(entry, "ready", await decode(URL.createObjectURL(blob)));
+      const type = assetTypeOf(blob.type);
+      if (type) offerLocalCopy(hash, type);
+      return;
+    }
   } catch {
     // A corrupt local copy: try the room's.
   }

@@ -12,6 +12,10 @@ import { localAssets, pruneAssetCache } from "./localStore";
 import { classifyPut, type PutOutcome, Uploader } from "./queue";
 
 let current: { roomId: string; uploader: Uploader } | null = null;
+/** Pictures this page drew from the device's copy, not yet checked against the open room. */
+const shownLocally = new Map<string, AssetType>();
+/** The open room's stored assets, fetched once per room (null: could not be read). */
+let roomAssets: { roomId: string; hashes: Promise<Set<string> | null> } | null = null;
 let pruneScheduled = false;
 
 /** Once per page, a while after a room opens and in idle time: drop stale copies of pictures. */
@@ -71,8 +75,10 @@ export function startImages(client: RoomClient): () => void {
   current = { roomId, uploader };
   const apply = () => {
     const status = client.getStatus();
-    uploader.setConnected(status.state === "connected" && !status.readOnly);
+    const writable = status.state === "connected" && !status.readOnly;
+    uploader.setConnected(writable);
     retryOnReconnect(status.state === "connected");
+    if (writable) void healRoom();
   };
   apply();
   const off = client.onStatus(apply);
@@ -80,7 +86,52 @@ export function startImages(client: RoomClient): () => void {
     off();
     uploader.dispose();
     if (current?.uploader === uploader) current = null;
+    roomAssets = null;
   };
+}
+
+async function storedHashes(roomId: string): Promise<Set<string> | null> {
+  try {
+    const response = await fetch(`/parties/main/${encodeURIComponent(roomId)}/assets`);
+    if (!response.ok) return null;
+    const body = (await response.json()) as { assets?: { hash?: unknown }[] };
+    return new Set((body.assets ?? []).map((a) => String(a.hash)));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A picture this page drew from the device's copy. If the open room does not have its bytes
+ * (pasted here from a device that had none, or deleted by the room after a month out of every
+ * checkpoint and then brought back by an undo), they are queued for it: any editor's device
+ * that has a picture heals the room's copy.
+ */
+export function offerLocalCopy(hash: string, type: AssetType): void {
+  shownLocally.set(hash, type);
+  void healRoom();
+}
+
+async function healRoom(): Promise<void> {
+  const room = current;
+  if (!room || shownLocally.size === 0) return;
+  if (roomAssets?.roomId !== room.roomId) {
+    roomAssets = { roomId: room.roomId, hashes: storedHashes(room.roomId) };
+  }
+  const stored = await roomAssets.hashes;
+  if (current !== room) return;
+  // Unreadable (offline, say): asked again on the next reconnect or picture.
+  if (!stored) {
+    roomAssets = null;
+    return;
+  }
+  const offered = [...shownLocally];
+  shownLocally.clear();
+  for (const [hash, type] of offered) {
+    if (stored.has(hash)) continue;
+    stored.add(hash);
+    await queueUpload(room.roomId, hash, type);
+  }
 }
 
 /** Queues bytes (already in the local store) for `roomId` and starts uploading if connected. */

@@ -20,6 +20,8 @@
  *  [IM14] An image copied in one room and pasted into another (another tab of the same browser)
  *         reaches the second room and a second browser there, though this browser never had the
  *         bytes before the copy (they came from the room).
+ *  [IM15] A room whose shapes name a picture it has no bytes for gets them from the first
+ *         editor's browser that has a copy and opens it; a second browser then paints it.
  *  [IM13] This device's copy of a picture unused for 30 days is dropped when a room opens; one
  *         still waiting to upload is kept, and uploads once its room is back. (The month is the only
  *         thing faked: the test ages the copies' recorded use in IndexedDB.)
@@ -415,6 +417,46 @@ describe("images", () => {
       const c = await secondPage(to, "copy-c");
       const [cx, cy] = [pasted.x + pasted.width / 2, pasted.y + pasted.height / 2];
       await waitForColor(c, cx, cy, GREEN, "a second browser paints the pasted image in room two");
+    } finally {
+      await peer.close();
+    }
+  }, 120_000);
+
+  test("[IM15] a browser that has a picture heals a room that lacks its bytes", async () => {
+    const png = solidPng(130, 90, BLUE);
+    const hash = sha256Hex(png);
+    const first = uniqueRoomId("images-heal-a");
+    const second = uniqueRoomId("images-heal-b");
+    // A's browser adds the picture to room one, so this device has a copy.
+    const a = await secondPage(first, "heal-a");
+    const box = await canvasBox(a);
+    await a.mouse.move(box.x + 300, box.y + 250);
+    await pasteFile(a, png, "blue.png", "image/png");
+    await waitForAsset(first, hash, png);
+    // Room two gets a shape naming it from a client without the bytes; B sees a placeholder.
+    const peer = await connectPeer(e2e.server.wsUrl, second);
+    try {
+      await peer.synced;
+      const at = { x: 200, y: 150, width: 130, height: 90 };
+      addShapes(peer.doc, [
+        makeShape({ type: "image", ...at, asset: hash, mime: "image/png" as const }),
+      ]);
+      const b = await secondPage(second, "heal-b");
+      await waitFor(async () => (await shapesIn(b)).some((s) => s.type === "image"), {
+        message: "B's document holds the image shape",
+      });
+      expect(await assetBytes(second, hash)).toBeNull();
+      expect(sameColor(await colorAt(b, 265, 195), BLUE)).toBe(false);
+      // A opens room two: it draws the picture from its copy and gives the room the bytes.
+      await a.goto(`${e2e.server.url}/r/${second}`);
+      await waitForAsset(second, hash, png);
+      await waitForColor(
+        b,
+        265,
+        195,
+        BLUE,
+        "B paints the picture once A's browser healed the room",
+      );
     } finally {
       await peer.close();
     }
