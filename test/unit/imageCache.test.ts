@@ -39,6 +39,11 @@ async function add(hash: string, bytes: number, at: number): Promise<void> {
   await local.localAssets.putBlob(hash, png(bytes));
 }
 
+/** Puts `hash` in a room's upload queue, as adding a picture (pending) or a refusal (failed) does. */
+function queue(hash: string, state: "pending" | "failed"): Promise<void> {
+  return local.localAssets.enqueue({ roomId: "room-a", hash, type: "image/png", state, at: T0 });
+}
+
 async function copies(): Promise<string[]> {
   const out: string[] = [];
   for (let n = 0; n < 10; n++) if (await local.getAssetBlob(hashOf(n))) out.push(hashOf(n));
@@ -50,13 +55,7 @@ describe("the device's copies", () => {
     await add(hashOf(1), 100, T0);
     await add(hashOf(2), 100, T0 + 10 * DAY);
     await add(hashOf(3), 100, T0);
-    await local.localAssets.enqueue({
-      roomId: "room-a",
-      hash: hashOf(3),
-      type: "image/png",
-      state: "failed",
-      at: T0,
-    });
+    await queue(hashOf(3), "failed");
     const now = T0 + 31 * DAY;
     const dropped = await local.pruneAssetCache(now, { maxAgeMs: 30 * DAY, maxBytes: 1e9 });
     expect(dropped).toEqual([hashOf(1)]);
@@ -68,13 +67,7 @@ describe("the device's copies", () => {
     await add(hashOf(2), 400, T0 + 3);
     await add(hashOf(3), 400, T0 + 2);
     await add(hashOf(4), 5000, T0);
-    await local.localAssets.enqueue({
-      roomId: "room-a",
-      hash: hashOf(4),
-      type: "image/png",
-      state: "pending",
-      at: T0,
-    });
+    await queue(hashOf(4), "pending");
     const dropped = await local.pruneAssetCache(T0 + 10, { maxAgeMs: DAY, maxBytes: 800 });
     // 1,200 bytes not queued, 800 allowed: the oldest use (1) goes.
     expect(dropped).toEqual([hashOf(1)]);
