@@ -34,7 +34,7 @@ import {
 } from "../src/shared/constants";
 import { jsonResponse } from "./http";
 import { readBodyLimited } from "./httpTransport";
-import type { KeyValueStorage } from "./storage";
+import { type KeyValueStorage, readChunks } from "./storage";
 
 /** Storage that can also list keys by prefix (Durable Object storage and MemoryStorage can). */
 export interface ListableStorage extends KeyValueStorage {
@@ -100,18 +100,8 @@ export class AssetStore {
     const meta = await this.meta(hash);
     if (!meta) return null;
     const keys = Array.from({ length: meta.chunks }, (_, i) => chunkKey(hash, i));
-    const values = await this.storage.get<Uint8Array | ArrayBuffer>(keys);
-    const bytes = new Uint8Array(meta.bytes);
-    let offset = 0;
-    for (const key of keys) {
-      const value = values.get(key);
-      if (value === undefined) throw new Error(`asset chunk ${key} is missing`);
-      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    if (offset !== meta.bytes)
-      throw new Error(`asset ${hash} is ${offset} bytes, not ${meta.bytes}`);
+    const bytes = await readChunks(this.storage, keys, meta.bytes, `asset ${hash}`);
+    if (!bytes) throw new Error(`a chunk of asset ${hash} is missing`);
     return { meta, bytes };
   }
 

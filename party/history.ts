@@ -26,7 +26,7 @@ import {
 import { assetRefs, readShapes, shapeToJSON } from "../src/shared/doc";
 import type { Scheduler } from "./presence";
 import type { Log } from "./roomLog";
-import type { KeyValueStorage } from "./storage";
+import { type KeyValueStorage, readChunks } from "./storage";
 
 export type CheckpointReason = "burst" | "empty";
 
@@ -209,20 +209,8 @@ export class CheckpointStore {
     const entry = (await this.index()).find((e) => e.id === id);
     if (!entry) return null;
     const keys = Array.from({ length: entry.chunks }, (_, i) => chunkKey(id, i));
-    const values = await this.storage.get<Uint8Array | ArrayBuffer>(keys);
-    const out = new Uint8Array(entry.bytes);
-    let offset = 0;
-    for (const key of keys) {
-      const value = values.get(key);
-      // Thinned between our index read and this one: gone, like an unknown id.
-      if (value === undefined) return null;
-      const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
-      out.set(bytes, offset);
-      offset += bytes.byteLength;
-    }
-    if (offset !== entry.bytes)
-      throw new Error(`checkpoint ${id} is ${offset} bytes, expected ${entry.bytes}`);
-    return out;
+    // Null: thinned between our index read and this one, gone like an unknown id.
+    return readChunks(this.storage, keys, entry.bytes, `checkpoint ${id}`);
   }
 
   /**

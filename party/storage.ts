@@ -16,6 +16,31 @@ export interface KeyValueStorage {
   delete(keys: string[]): Promise<number>;
 }
 
+/**
+ * The value stored under each of `keys` (chunks, in order) joined into one array of `bytes`
+ * bytes: how the snapshot, checkpoints and assets are read back. Null when a chunk is missing;
+ * throws when the chunks do not add up to `bytes` (`what` names the value in the error).
+ */
+export async function readChunks(
+  storage: KeyValueStorage,
+  keys: string[],
+  bytes: number,
+  what: string,
+): Promise<Uint8Array<ArrayBuffer> | null> {
+  const values = await storage.get<Uint8Array | ArrayBuffer>(keys);
+  const out = new Uint8Array(bytes);
+  let offset = 0;
+  for (const key of keys) {
+    const value = values.get(key);
+    if (value === undefined) return null;
+    const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  if (offset !== bytes) throw new Error(`${what} is ${offset} bytes, expected ${bytes}`);
+  return out;
+}
+
 export interface SnapshotStore {
   load(): Promise<Uint8Array | null>;
   save(snapshot: Uint8Array): Promise<void>;
@@ -42,18 +67,8 @@ export class ChunkedSnapshotStore implements SnapshotStore {
     const meta = (await this.storage.get<SnapshotMeta>([META_KEY])).get(META_KEY);
     if (!meta || meta.chunks === 0) return null;
     const keys = Array.from({ length: meta.chunks }, (_, i) => chunkKey(i));
-    const values = await this.storage.get<Uint8Array | ArrayBuffer>(keys);
-    const out = new Uint8Array(meta.bytes);
-    let offset = 0;
-    for (const key of keys) {
-      const value = values.get(key);
-      if (value === undefined) throw new Error(`snapshot chunk ${key} is missing`);
-      const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
-      out.set(bytes, offset);
-      offset += bytes.byteLength;
-    }
-    if (offset !== meta.bytes)
-      throw new Error(`snapshot is ${offset} bytes, expected ${meta.bytes}`);
+    const out = await readChunks(this.storage, keys, meta.bytes, "snapshot");
+    if (!out) throw new Error(`a snapshot chunk (of ${meta.chunks}) is missing`);
     this.storedChunks = meta.chunks;
     return out;
   }
