@@ -24,34 +24,17 @@ import {
   STORAGE_MAX_KEYS_PER_PUT,
 } from "../src/shared/constants";
 import { assetRefs, readShapes, shapeToJSON } from "../src/shared/doc";
+import type { CheckpointReason, CheckpointSummary } from "../src/shared/protocol";
 import type { Scheduler } from "./presence";
 import type { Log } from "./roomLog";
 import { type KeyValueStorage, readChunks } from "./storage";
 
-export type CheckpointReason = "burst" | "empty";
-
-/** One checkpoint as the index stores it. */
-export interface CheckpointEntry {
-  /** Base-36 time then a base-36 counter, fixed width: sorts as the checkpoints were taken. */
-  id: string;
-  /** ms since the epoch. */
-  at: number;
-  /** Names (awareness `user.name`) seen in the room since the previous checkpoint. */
-  present: string[];
-  /** Valid shapes in it. */
-  shapes: number;
-  bytes: number;
+/** One checkpoint as the index stores it: what the list shows, and where its bytes are. */
+export interface CheckpointEntry extends CheckpointSummary {
   chunks: number;
-  reason: CheckpointReason;
   /** Of the encoded update: tells an identical state apart without loading the previous one. */
   digest: string;
 }
-
-/** What `GET <room>/history` lists for each checkpoint (docs/protocol.md). */
-export type CheckpointSummary = Pick<
-  CheckpointEntry,
-  "id" | "at" | "present" | "shapes" | "bytes" | "reason"
->;
 
 export function summary(entry: CheckpointEntry): CheckpointSummary {
   const { id, at, present, shapes, bytes, reason } = entry;

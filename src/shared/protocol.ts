@@ -72,6 +72,23 @@ export type ServerControlMessage =
 
 // ---- Close codes -------------------------------------------------------------------------------
 
+/** Why the room took a checkpoint: a burst of edits ended, or the last person left. */
+export type CheckpointReason = "burst" | "empty";
+
+/** One checkpoint as `GET <room>/history` lists it (docs/protocol.md "History"). */
+export interface CheckpointSummary {
+  /** Base-36 time then a base-36 counter, fixed width: sorts as the checkpoints were taken. */
+  id: string;
+  /** ms since the epoch. */
+  at: number;
+  /** Names (awareness `user.name`) seen in the room since the previous checkpoint. */
+  present: string[];
+  /** Valid shapes in it. */
+  shapes: number;
+  bytes: number;
+  reason: CheckpointReason;
+}
+
 /** WebSocket close codes the room uses (4000–4999 are the application's). */
 export const CloseCode = {
   /** A frame could not be decoded or was of an unknown kind. Retry: a fresh sync may succeed. */

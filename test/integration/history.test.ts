@@ -9,6 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import * as Y from "yjs";
 import { readShapes, shapeToJSON } from "../../src/shared/doc";
+import type { CheckpointSummary } from "../../src/shared/protocol";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import {
   addShapes,
@@ -22,15 +23,6 @@ import { connectPeer, type Peer, uniqueRoomId } from "../helpers/yclient";
 
 /** ms. Long enough that a test closes its peer inside one burst (H2), short enough to wait out. */
 const QUIET_MS = 2_000;
-
-interface Summary {
-  id: string;
-  at: number;
-  present: string[];
-  shapes: number;
-  bytes: number;
-  reason: "burst" | "empty";
-}
 
 let server: DevServer;
 const open: Peer[] = [];
@@ -46,14 +38,14 @@ async function peer(roomId: string, name: string): Promise<Peer> {
 
 const roomUrl = (roomId: string) => `${server.url}/parties/main/${roomId}`;
 
-async function listHistory(roomId: string): Promise<Summary[]> {
+async function listHistory(roomId: string): Promise<CheckpointSummary[]> {
   const res = await fetch(`${roomUrl(roomId)}/history`, { signal: AbortSignal.timeout(10_000) });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { checkpoints: Summary[] }).checkpoints;
+  return ((await res.json()) as { checkpoints: CheckpointSummary[] }).checkpoints;
 }
 
 /** Polls the history until it holds `count` checkpoints; returns them newest first. */
-function waitForCheckpoints(roomId: string, count: number): Promise<Summary[]> {
+function waitForCheckpoints(roomId: string, count: number): Promise<CheckpointSummary[]> {
   return waitFor(
     async () => {
       const list = await listHistory(roomId);
@@ -165,7 +157,7 @@ describe("board history", () => {
     await waitFor(async () => (await fetch(view)).ok, { message: "view link registered" });
     const viaView = await fetch(`${view}/history`);
     expect(viaView.status).toBe(200);
-    expect(((await viaView.json()) as { checkpoints: Summary[] }).checkpoints).toEqual(
+    expect(((await viaView.json()) as { checkpoints: CheckpointSummary[] }).checkpoints).toEqual(
       await listHistory(room),
     );
     const one = await fetch(`${view}/history/${first!.id}`);

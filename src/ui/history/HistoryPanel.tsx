@@ -12,15 +12,10 @@ import { ShapeNode } from "../../canvas/ShapeNode";
 import { clampZoom, fitView, type View, zoomAround } from "../../canvas/view";
 import type { RoomClient } from "../../net/types";
 import { HISTORY_POLL_MS } from "../../shared/constants";
+import type { CheckpointSummary } from "../../shared/protocol";
 import type { Shape } from "../../shared/schema";
 import { rectsIntersect, shapeBounds, unionRects } from "../../tools/geometry";
-import {
-  type CheckpointInfo,
-  type LoadedCheckpoint,
-  listCheckpoints,
-  loadCheckpoint,
-  relativeTime,
-} from "./historyApi";
+import { type LoadedCheckpoint, listCheckpoints, loadCheckpoint, relativeTime } from "./historyApi";
 
 interface Props {
   client: RoomClient;
@@ -32,7 +27,7 @@ interface Props {
 }
 
 export default function HistoryPanel({ client, actions, board, decode, onClose }: Props) {
-  const [checkpoints, setCheckpoints] = useState<CheckpointInfo[] | null>(null);
+  const [checkpoints, setCheckpoints] = useState<CheckpointSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<LoadedCheckpoint | null>(null);
   const [loading, setLoading] = useState<string | null>(null);
@@ -61,7 +56,7 @@ export default function HistoryPanel({ client, actions, board, decode, onClose }
   }, [client]);
 
   const select = useCallback(
-    (info: CheckpointInfo) => {
+    (info: CheckpointSummary) => {
       setLoading(info.id);
       loadCheckpoint(client, info, decode).then(
         (loaded) => {

@@ -3,22 +3,12 @@
  * origin. A view link reads them through its own party, which the room serves read-only.
  */
 import type { RoomClient } from "../../net/types";
+import type { CheckpointSummary } from "../../shared/protocol";
 import type { Shape } from "../../shared/schema";
-
-export interface CheckpointInfo {
-  id: string;
-  /** ms since the epoch */
-  at: number;
-  /** Names of the people seen in the room since the checkpoint before. */
-  present: string[];
-  shapes: number;
-  bytes: number;
-  reason: "burst" | "empty";
-}
 
 /** A checkpoint loaded for preview: its shapes, and the bytes a restore applies. */
 export interface LoadedCheckpoint {
-  info: CheckpointInfo;
+  info: CheckpointSummary;
   shapes: Shape[];
   update: Uint8Array;
 }
@@ -28,7 +18,7 @@ function base(client: RoomClient): string {
 }
 
 /** Parsed defensively: the list is shown as is, and one bad entry must not hide the others. */
-function parseInfo(raw: unknown): CheckpointInfo | null {
+function parseInfo(raw: unknown): CheckpointSummary | null {
   if (typeof raw !== "object" || raw === null) return null;
   const r = raw as Record<string, unknown>;
   if (typeof r.id !== "string" || typeof r.at !== "number") return null;
@@ -48,7 +38,7 @@ function parseInfo(raw: unknown): CheckpointInfo | null {
 export async function listCheckpoints(
   client: RoomClient,
   signal?: AbortSignal,
-): Promise<CheckpointInfo[]> {
+): Promise<CheckpointSummary[]> {
   const res = await fetch(base(client), { signal, cache: "no-store" });
   if (!res.ok) throw new Error(`history: HTTP ${res.status}`);
   const body = (await res.json()) as { checkpoints?: unknown };
@@ -63,7 +53,7 @@ export async function listCheckpoints(
  */
 export async function loadCheckpoint(
   client: RoomClient,
-  info: CheckpointInfo,
+  info: CheckpointSummary,
   decode: (update: Uint8Array) => Shape[],
   signal?: AbortSignal,
 ): Promise<LoadedCheckpoint> {
