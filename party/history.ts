@@ -9,6 +9,7 @@
  *  - Checkpointer: when to take one (quiet after a burst, a ceiling during continuous editing,
  *    the last connection leaving), never twice the same content in a row.
  */
+import { fromHexString, toHexString } from "lib0/buffer";
 import * as Y from "yjs";
 import {
   CHECKPOINT_BUDGET_BYTES,
@@ -294,18 +295,14 @@ function packHashes(hashes: Iterable<string>): Uint8Array {
   const list = [...new Set(hashes)];
   const out = new Uint8Array(list.length * HASH_BYTES);
   list.forEach((hex, i) => {
-    for (let b = 0; b < HASH_BYTES; b++) {
-      out[i * HASH_BYTES + b] = Number.parseInt(hex.slice(2 * b, 2 * b + 2), 16);
-    }
+    out.set(fromHexString(hex), i * HASH_BYTES);
   });
   return out;
 }
 
 function unpackHashes(bytes: Uint8Array, into: Set<string>): void {
   for (let i = 0; i + HASH_BYTES <= bytes.byteLength; i += HASH_BYTES) {
-    let hex = "";
-    for (let b = 0; b < HASH_BYTES; b++) hex += bytes[i + b]!.toString(16).padStart(2, "0");
-    into.add(hex);
+    into.add(toHexString(bytes.subarray(i, i + HASH_BYTES)));
   }
 }
 
@@ -336,7 +333,7 @@ export async function digestOf(update: Uint8Array): Promise<string> {
   const hash = new Uint8Array(
     await crypto.subtle.digest("SHA-256", update as Uint8Array<ArrayBuffer>),
   );
-  return Array.from(hash.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHexString(hash.subarray(0, 16));
 }
 
 // ---- When ---------------------------------------------------------------------------------------

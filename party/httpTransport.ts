@@ -10,6 +10,7 @@
  *
  * The token (128 random bits) is the connection's capability: its id alone lets no one write.
  */
+import { toHexString } from "lib0/buffer";
 import {
   DRAIN_LIMIT_BYTES,
   HTTP_TOKEN_BYTES,
@@ -103,8 +104,7 @@ export function refuseTransport(
 }
 
 function randomHex(bytes: number): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  return Array.from(buf, (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHexString(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 /** Equal-time comparison: a token guessed byte by byte learns nothing from timing. */
