@@ -8,8 +8,11 @@ import { assetUrl } from "./loader";
 import { getAssetBlob, localAssets } from "./localStore";
 
 export async function assetBlob(hash: string): Promise<Blob | null> {
-  const local = await getAssetBlob(hash).catch(() => null);
-  if (local) return local;
+  return (await getAssetBlob(hash).catch(() => null)) ?? roomBlob(hash);
+}
+
+/** The room's copy of an asset (`GET …/assets/<hash>`), or null. */
+async function roomBlob(hash: string): Promise<Blob | null> {
   const url = assetUrl(hash);
   if (!url) return null;
   try {
@@ -34,7 +37,7 @@ export async function keepLocalCopies(hashes: Iterable<string>): Promise<void> {
     if (!run) {
       run = (async () => {
         if (await getAssetBlob(hash).catch(() => null)) return;
-        const blob = await assetBlob(hash);
+        const blob = await roomBlob(hash);
         // The room checked the bytes against their hash when it stored them.
         if (blob && assetTypeOf(blob.type)) await localAssets.putBlob(hash, blob);
       })()

@@ -12,9 +12,14 @@ import { getAssetBlob } from "./localStore";
 import type { AssetEntry } from "./source";
 import { offerLocalCopy } from "./uploads";
 
-/** The path of an asset under a room (`main`) or a view link (`view`), for GET and PUT. */
+/** The path of a room's (`main`) or a view link's (`view`) assets: GET lists them. */
+export function assetsPath(party: "main" | "view", roomId: string): string {
+  return `/parties/${party}/${encodeURIComponent(roomId)}/assets`;
+}
+
+/** The path of an asset under a room or a view link, for GET and PUT. */
 export function assetPath(party: "main" | "view", roomId: string, hash: string): string {
-  return `/parties/${party}/${encodeURIComponent(roomId)}/assets/${hash}`;
+  return `${assetsPath(party, roomId)}/${hash}`;
 }
 
 export function assetUrl(hash: string): string | null {

@@ -16,8 +16,8 @@ const DB_NAME = "sketchroom-assets";
 const BLOBS = "blobs";
 const UPLOADS = "uploads";
 /** `used:<hash>` → Use, in BLOBS: when this device last showed, added or copied the picture. */
-const usedKey = (hash: string) => `used:${hash}`;
 const USED_PREFIX = "used:";
+const usedKey = (hash: string) => USED_PREFIX + hash;
 
 interface Use {
   at: number;
@@ -121,15 +121,19 @@ export async function pruneAssetCache(
 ): Promise<string[]> {
   const tx = (await db()).transaction([BLOBS, UPLOADS], "readwrite");
   const blobs = tx.objectStore(BLOBS);
-  const [keys, queue] = await Promise.all([
-    done(blobs.getAllKeys()) as Promise<string[]>,
+  // Hashes (hex) sort before "used:", so one range holds every use record, read in one go.
+  const usedRange = IDBKeyRange.bound(USED_PREFIX, `${USED_PREFIX}\uffff`);
+  const [keys, useKeys, useValues, queue] = await Promise.all([
+    done(blobs.getAllKeys(IDBKeyRange.upperBound(USED_PREFIX, true))) as Promise<string[]>,
+    done(blobs.getAllKeys(usedRange)) as Promise<string[]>,
+    done(blobs.getAll(usedRange)) as Promise<Use[]>,
     done(tx.objectStore(UPLOADS).getAll()) as Promise<PendingUpload[]>,
   ]);
+  const recorded = new Map(useKeys.map((key, i) => [key, useValues[i]!]));
   const queued = new Set(queue.map((item) => item.hash));
   const uses: { hash: string; use: Use }[] = [];
   for (const hash of keys) {
-    if (hash.startsWith(USED_PREFIX)) continue;
-    let use = (await done(blobs.get(usedKey(hash)))) as Use | undefined;
+    let use = recorded.get(usedKey(hash));
     if (!use) {
       const blob: unknown = await done(blobs.get(hash));
       use = { at: now, bytes: blob instanceof Blob ? blob.size : 0 };

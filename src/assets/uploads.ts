@@ -7,7 +7,7 @@ import type { RoomClient } from "../net/types";
 import type { AssetType } from "../shared/assets";
 import { IMAGE_CACHE_PRUNE_DELAY_MS } from "../shared/constants";
 import { source } from "./host";
-import { assetPath, retryDelay, retryMissing } from "./loader";
+import { assetPath, assetsPath, retryDelay, retryMissing } from "./loader";
 import { localAssets, pruneAssetCache } from "./localStore";
 import { classifyPut, type PutOutcome, Uploader } from "./queue";
 
@@ -92,7 +92,7 @@ export function startImages(client: RoomClient): () => void {
 
 async function storedHashes(roomId: string): Promise<Set<string> | null> {
   try {
-    const response = await fetch(`/parties/main/${encodeURIComponent(roomId)}/assets`);
+    const response = await fetch(assetsPath("main", roomId));
     if (!response.ok) return null;
     const body = (await response.json()) as { assets?: { hash?: unknown }[] };
     return new Set((body.assets ?? []).map((a) => String(a.hash)));

@@ -9,7 +9,7 @@
  *  [IM18] Showing a copy counts as using it; a copy with no use record (stored by older code)
  *         counts as used now and gets one.
  */
-import { IDBFactory } from "fake-indexeddb";
+import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 
 const DAY = 24 * 60 * 60_000;
@@ -23,6 +23,7 @@ let local: Store;
 beforeEach(async () => {
   // A fresh database and a fresh module (it keeps its open connection) for every test.
   globalThis.indexedDB = new IDBFactory();
+  globalThis.IDBKeyRange = IDBKeyRange;
   vi.resetModules();
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(T0);
