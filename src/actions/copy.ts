@@ -1,6 +1,7 @@
 import { withImageCode } from "../assets/source";
 import { withFrameChildren } from "../doc/diagram";
 import { clipboardJson } from "../doc/transfer";
+import { imageAssets } from "../shared/schema";
 import { isMod } from "./keys";
 import { type ActionContext, type ActionInput, defineAction } from "./types";
 
@@ -17,7 +18,7 @@ export function copySelection(ctx: ActionContext, input: ActionInput): string | 
   const json = clipboardJson(picked);
   ctx.clipboard.text = json;
   // Their bytes stay on this device, so a paste into another room can upload them there.
-  const assets = picked.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : []));
+  const assets = imageAssets(picked);
   if (assets.length > 0) withImageCode((m) => m.keepLocalCopies(assets));
   const event = input.clipboard;
   if (event?.clipboardData) {

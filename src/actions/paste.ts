@@ -2,6 +2,7 @@ import { imageFiles, withImageCode } from "../assets/source";
 import { membershipPatches, regroupCopies } from "../doc/diagram";
 import { parseShapesJson, placeAt } from "../doc/transfer";
 import { MAX_TEXT_LENGTH, PASTE_FALLBACK_MS } from "../shared/constants";
+import { imageAssets } from "../shared/schema";
 import { newTextShape } from "../tools/shapeFactory";
 import { addImageFiles } from "./insertImage";
 import { isMod } from "./keys";
@@ -31,7 +32,7 @@ export function pasteText(ctx: ActionContext, text: string | null): void {
     });
     ctx.select(ids);
     ctx.setTool("select");
-    const assets = copies.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : []));
+    const assets = imageAssets(copies);
     if (assets.length > 0) {
       withImageCode((m) => m.requeueLocal(ctx.roomId, assets));
     }

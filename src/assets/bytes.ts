@@ -3,7 +3,7 @@
  * (`GET …/assets/<hash>`, same origin). Loaded on demand by the export code.
  */
 import { assetTypeOf } from "../shared/assets";
-import type { Shape } from "../shared/schema";
+import { imageAssets, type Shape } from "../shared/schema";
 import { assetUrl } from "./loader";
 import { getAssetBlob, localAssets } from "./localStore";
 
@@ -65,7 +65,7 @@ export async function exportAssets(
   shapes: readonly Shape[],
 ): Promise<Record<string, { type: string; data: string }>> {
   const out: Record<string, { type: string; data: string }> = {};
-  const hashes = new Set(shapes.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : [])));
+  const hashes = new Set(imageAssets(shapes));
   await Promise.all(
     [...hashes].map(async (hash) => {
       const blob = await assetBlob(hash);

@@ -381,3 +381,8 @@ export function comparePaintOrder(
   if (a.id !== b.id) return a.id < b.id ? -1 : 1;
   return 0;
 }
+
+/** The asset hashes the image shapes among `shapes` name, in order (repeats kept). */
+export function imageAssets(shapes: readonly Pick<Shape, "type" | "asset">[]): string[] {
+  return shapes.flatMap((s) => (s.type === "image" && s.asset ? [s.asset] : []));
+}
