@@ -350,6 +350,16 @@ export interface CheckpointSource {
   assets(): Iterable<string>;
 }
 
+/** The source a room gives its checkpointer: `doc` as it is, and who `presentNames` says is here. */
+export function docSource(doc: Y.Doc, presentNames: () => Iterable<string>): CheckpointSource {
+  return {
+    encode: () => Y.encodeStateAsUpdate(doc),
+    shapeCount: () => readShapes(doc).length,
+    presentNames,
+    assets: () => assetRefs(doc),
+  };
+}
+
 export interface CheckpointTiming {
   quietMs?: number;
   maxIntervalMs?: number;

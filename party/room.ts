@@ -13,14 +13,12 @@
  */
 import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
-import * as Y from "yjs";
 import {
   MAX_CONNECTIONS_PER_ROOM,
   MAX_EDITORS_PER_ROOM,
   MAX_MESSAGE_BYTES,
   MAX_RESYNCS_PER_CONNECTION,
 } from "../src/shared/constants";
-import { assetRefs, readShapes } from "../src/shared/doc";
 import { exhaustive } from "../src/shared/exhaustive";
 import {
   CloseCode,
@@ -33,7 +31,7 @@ import {
 import { frameByteLength } from "../src/shared/utf8";
 import { ChunkAssembler } from "./chunkAssembly";
 import { Durability } from "./durability";
-import { Checkpointer, type CheckpointStore, type CheckpointTiming } from "./history";
+import { Checkpointer, type CheckpointStore, type CheckpointTiming, docSource } from "./history";
 import { IdleSweep } from "./idleSweep";
 import { PresenceRelay, realScheduler, type Scheduler } from "./presence";
 import { TokenBucket } from "./rateLimit";
@@ -125,12 +123,7 @@ export class RoomServer {
     );
     if (options.history) {
       this.checkpointer = new Checkpointer(
-        {
-          encode: () => Y.encodeStateAsUpdate(this.document.doc),
-          shapeCount: () => readShapes(this.document.doc).length,
-          presentNames: () => this.presence.names(),
-          assets: () => assetRefs(this.document.doc),
-        },
+        docSource(this.document.doc, () => this.presence.names()),
         options.history.store,
         this.scheduler,
         this.log,

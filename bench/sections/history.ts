@@ -6,10 +6,15 @@
  * the room took, without thinning or budget (what a naive history stores).
  */
 import * as Y from "yjs";
-import { type CheckpointEntry, Checkpointer, CheckpointStore } from "../../party/history";
+import {
+  type CheckpointEntry,
+  Checkpointer,
+  CheckpointStore,
+  docSource,
+} from "../../party/history";
 import { MemoryStorage } from "../../party/storage";
 import { CHECKPOINT_BUDGET_BYTES } from "../../src/shared/constants";
-import { assetRefs, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
 import { seededRandom } from "../../test/helpers/prng";
 import { makeShape } from "../../test/helpers/shapes";
 import { FakeScheduler } from "../../test/unit/support/fakes";
@@ -84,12 +89,7 @@ async function simulate(): Promise<Row[]> {
   const store = new CountingStore(storage);
   let present: string[] = [];
   const checkpointer = new Checkpointer(
-    {
-      encode: () => Y.encodeStateAsUpdate(doc),
-      shapeCount: () => readShapes(doc).length,
-      presentNames: () => present,
-      assets: () => assetRefs(doc),
-    },
+    docSource(doc, () => present),
     store,
     scheduler,
     (message) => console.warn(message),

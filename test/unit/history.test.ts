@@ -11,6 +11,7 @@ import {
   CheckpointStore,
   checkpointJSON,
   DEFAULT_RETENTION,
+  docSource,
   INDEX_KEY,
   retain,
   thin,
@@ -24,7 +25,7 @@ import {
   STORAGE_CHUNK_BYTES,
   STORAGE_MAX_VALUE_BYTES,
 } from "../../src/shared/constants";
-import { assetRefs, getShapes, readShapes, shapeToYMap } from "../../src/shared/doc";
+import { getShapes, shapeToYMap } from "../../src/shared/doc";
 import { awarenessFrame, updateFrame } from "../helpers/frames";
 import { seededRandom } from "../helpers/prng";
 import { captureUpdate, FakeConn, FakeScheduler, validShape } from "./support/fakes";
@@ -246,12 +247,7 @@ function fixture(timing = {}) {
   let present: string[] = [];
   const logs: string[] = [];
   const checkpointer = new Checkpointer(
-    {
-      encode: () => Y.encodeStateAsUpdate(doc),
-      shapeCount: () => readShapes(doc).length,
-      presentNames: () => present,
-      assets: () => assetRefs(doc),
-    },
+    docSource(doc, () => present),
     store,
     scheduler,
     (m) => logs.push(m),
