@@ -1,6 +1,7 @@
 /** Building shapes and reading the room's HTTP snapshot in tests. */
 import type * as Y from "yjs";
 import { getShapes, keysFor, shapeToYMap } from "../../src/shared/doc";
+import type { CheckpointSummary } from "../../src/shared/protocol";
 import type { Shape } from "../../src/shared/schema";
 import { waitFor } from "./wait";
 
@@ -64,6 +65,17 @@ export async function fetchSnapshot(baseUrl: string, roomId: string): Promise<Sh
     throw new Error(`snapshot of ${roomId} has no shapes array: ${JSON.stringify(body)}`);
   }
   return body.shapes as Shape[];
+}
+
+/** The room's checkpoints, newest first: `GET /parties/main/<roomId>/history`. */
+export async function fetchHistory(baseUrl: string, roomId: string): Promise<CheckpointSummary[]> {
+  const res = await fetch(`${baseUrl}/parties/main/${roomId}/history`, {
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.status !== 200) {
+    throw new Error(`GET history of ${roomId}: HTTP ${res.status} ${await res.text()}`);
+  }
+  return ((await res.json()) as { checkpoints: CheckpointSummary[] }).checkpoints;
 }
 
 /**

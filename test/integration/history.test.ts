@@ -13,6 +13,7 @@ import type { CheckpointSummary } from "../../src/shared/protocol";
 import { type DevServer, startDevServer } from "../helpers/devServer";
 import {
   addShapes,
+  fetchHistory,
   fetchSnapshot,
   makeShape,
   updateShape,
@@ -38,11 +39,7 @@ async function peer(roomId: string, name: string): Promise<Peer> {
 
 const roomUrl = (roomId: string) => `${server.url}/parties/main/${roomId}`;
 
-async function listHistory(roomId: string): Promise<CheckpointSummary[]> {
-  const res = await fetch(`${roomUrl(roomId)}/history`, { signal: AbortSignal.timeout(10_000) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { checkpoints: CheckpointSummary[] }).checkpoints;
-}
+const listHistory = (roomId: string) => fetchHistory(server.url, roomId);
 
 /** Polls the history until it holds `count` checkpoints; returns them newest first. */
 function waitForCheckpoints(roomId: string, count: number): Promise<CheckpointSummary[]> {

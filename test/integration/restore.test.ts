@@ -10,7 +10,7 @@ import { LOCAL_ORIGIN } from "../../src/doc/origin";
 import { restoreCheckpoint } from "../../src/doc/restore";
 import { readShapes, shapeToJSON } from "../../src/shared/doc";
 import { type DevServer, startDevServer } from "../helpers/devServer";
-import { addShapes, deleteShape, fetchSnapshot, makeShape } from "../helpers/shapes";
+import { addShapes, deleteShape, fetchHistory, fetchSnapshot, makeShape } from "../helpers/shapes";
 import { waitFor, withTimeout } from "../helpers/wait";
 import { connectPeer, type Peer, uniqueRoomId } from "../helpers/yclient";
 
@@ -28,17 +28,6 @@ async function peer(roomId: string, name: string, doc?: Y.Doc): Promise<Peer> {
   open.push(p);
   await withTimeout(p.synced, 30_000, `sync with room ${roomId}`);
   return p;
-}
-
-interface Summary {
-  id: string;
-  shapes: number;
-}
-
-async function listHistory(roomId: string): Promise<Summary[]> {
-  const res = await fetch(`${server.url}/parties/main/${roomId}/history`);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { checkpoints: Summary[] }).checkpoints;
 }
 
 beforeAll(async () => {
@@ -67,7 +56,7 @@ describe("restoring a checkpoint", () => {
     addShapes(ada.doc, board);
     await ada.waitForSaved();
     const checkpoint = await waitFor(
-      async () => (await listHistory(room)).find((c) => c.shapes === board.length),
+      async () => (await fetchHistory(server.url, room)).find((c) => c.shapes === board.length),
       { timeout: QUIET_MS + 20_000, message: "a checkpoint of the 3-shape board" },
     );
     const boardThen = await fetchSnapshot(server.url, room);
